@@ -1,0 +1,128 @@
+package dev.neuralode.core;
+
+import java.util.Arrays;
+
+/**
+ * The result of an ODE solve: the states at the requested output times, and the work done.
+ *
+ * <p>Immutable: the constructor copies its arrays and every accessor returns a copy, so a
+ * solution can be shared freely between threads.
+ */
+public final class OdeSolution {
+
+    private final double[] times;
+    private final double[][] states;
+    private final SolverStats stats;
+
+    /**
+     * Creates a solution.
+     *
+     * @param times  the output times, length {@code m >= 1}. Not modified (copied).
+     * @param states the states at those times, {@code m} rows of equal length {@code n}.
+     *               Not modified (copied).
+     * @param stats  the work counters
+     * @throws IllegalArgumentException if the number of states differs from the number of
+     *                                  times, or the rows have different lengths
+     */
+    public OdeSolution(double[] times, double[][] states, SolverStats stats) {
+        if (times == null || states == null || stats == null) {
+            throw new IllegalArgumentException("times, states and stats must not be null");
+        }
+        if (times.length != states.length) {
+            throw new IllegalArgumentException("OdeSolution: " + times.length + " times but "
+                    + states.length + " states");
+        }
+        this.times = times.clone();
+        this.states = new double[states.length][];
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] == null || states[i].length != states[0].length) {
+                throw new IllegalArgumentException("OdeSolution: state " + i + " has length "
+                        + (states[i] == null ? "null" : states[i].length) + ", expected "
+                        + states[0].length);
+            }
+            this.states[i] = states[i].clone();
+        }
+        this.stats = stats;
+    }
+
+    /**
+     * The output times.
+     *
+     * @return a copy of the output times, length {@code m}
+     */
+    public double[] times() {
+        return times.clone();
+    }
+
+    /**
+     * The states at the output times.
+     *
+     * @return a copy, {@code double[m][n]}; row {@code i} is the state at {@code times()[i]}
+     */
+    public double[][] states() {
+        double[][] copy = new double[states.length][];
+        for (int i = 0; i < states.length; i++) {
+            copy[i] = states[i].clone();
+        }
+        return copy;
+    }
+
+    /**
+     * The state at output time {@code i}.
+     *
+     * @param i the output index, {@code 0 <= i < size()}
+     * @return a copy of the state, length {@code n}
+     * @throws IndexOutOfBoundsException naming the index and the number of outputs
+     */
+    public double[] state(int i) {
+        if (i < 0 || i >= states.length) {
+            throw new IndexOutOfBoundsException("output index " + i + " out of range [0, "
+                    + states.length + ")");
+        }
+        return states[i].clone();
+    }
+
+    /**
+     * The number of output times.
+     *
+     * @return {@code m}
+     */
+    public int size() {
+        return times.length;
+    }
+
+    /**
+     * The dimension of the state.
+     *
+     * @return {@code n}
+     */
+    public int dimension() {
+        return states.length == 0 ? 0 : states[0].length;
+    }
+
+    /**
+     * The work counters of the solve.
+     *
+     * @return function evaluations, accepted and rejected steps
+     */
+    public SolverStats stats() {
+        return stats;
+    }
+
+    @Override
+    public String toString() {
+        return "OdeSolution[times=" + times.length + " from " + times[0] + " to "
+                + times[times.length - 1] + ", dim=" + dimension() + ", " + stats + "]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof OdeSolution s && Arrays.equals(times, s.times)
+                && Arrays.deepEquals(states, s.states) && stats.equals(s.stats);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(times) + Arrays.deepHashCode(states);
+    }
+}
