@@ -1,0 +1,412 @@
+package dev.neuralode.autodiff;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * A reverse-mode automatic differentiation tape: a flat list of the ops applied, in execution
+ * order; {@link #backward(Tensor)} is one reverse sweep over it.
+ *
+ * <pre>{@code
+ * Tape tape = new Tape();
+ * Tensor x = tape.constant(batch);                  // data: no gradient
+ * Tensor h = x.matmul(tape.param(w)).add(tape.param(b)).tanh();
+ * Tensor loss = Losses.mse(h, tape.constant(target));
+ * tape.backward(loss);                              // w.grad() and b.grad() now hold dL/dw, dL/db
+ * }</pre>
+ *
+ * <p>Modes:
+ * <ul>
+ *   <li><b>no-grad</b> ({@link #noGrad()}): ops compute values without recording (inference,
+ *       and the ODE solver's forward pass);</li>
+ *   <li><b>create-graph</b> ({@link #backward(Tensor, Tensor, boolean, boolean)}): the backward
+ *       sweep is itself recorded, so gradients can be differentiated again (higher order);</li>
+ *   <li><b>anomaly detection</b> ({@link #setAnomalyDetection(boolean)}): the first op whose output
+ *       or gradient is NaN or infinite is reported with its name and shapes.</li>
+ * </ul>
+ *
+ * <p>After a backward sweep without {@code retainGraph} the tape is released: applying ops to it
+ * or sweeping it again throws {@link IllegalStateException}. A tape belongs to one thread.
+ */
+public final class Tape {
+
+    /** One recorded op application. */
+    static final class Node {
+        final Op op;
+        final Tensor[] inputs;
+        final Tensor output;
+        final boolean[] needsGrad;
+
+        Node(Op op, Tensor[] inputs, Tensor output, boolean[] needsGrad) {
+            this.op = op;
+            this.inputs = inputs;
+            this.output = output;
+            this.needsGrad = needsGrad;
+        }
+    }
+
+    private final ArrayList<Node> nodes = new ArrayList<>();
+    private final ArrayList<Tensor> leaves = new ArrayList<>();
+    private final Map<Parameter, Tensor> paramLeaves = new IdentityHashMap<>();
+    private boolean recording = true;
+    private boolean released;
+    private boolean anomalyDetection;
+    private int generation;
+
+    /** Creates an empty tape that records. */
+    public Tape() {
+    }
+
+    // ------------------------------------------------------------------ leaves
+
+    /**
+     * Wraps a value as a constant: it takes part in ops but receives no gradient.
+     *
+     * @param value the value. Not modified; not copied (do not modify it while the tape lives).
+     * @return a tensor that does not require a gradient
+     */
+    public Tensor constant(DMatrixRMaj value) {
+        return new Tensor(this, value, false, null);
+    }
+
+    /**
+     * A constant from row-major data.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param data {@code rows * cols} values, row-major. Not modified (copied).
+     * @return the constant tensor
+     */
+    public Tensor constant(int rows, int cols, double... data) {
+        if (data.length != rows * cols) {
+            throw new IllegalArgumentException("constant: " + data.length + " values for shape "
+                    + rows + "x" + cols);
+        }
+        return constant(new DMatrixRMaj(rows, cols, true, data));
+    }
+
+    /**
+     * A constant from a rectangular array of rows.
+     *
+     * @param rows the rows, each of the same length. Not modified (copied).
+     * @return the constant tensor
+     */
+    public Tensor constant(double[][] rows) {
+        return constant(new DMatrixRMaj(rows));
+    }
+
+    /**
+     * A 1×1 constant.
+     *
+     * @param value the scalar
+     * @return the constant tensor
+     */
+    public Tensor scalar(double value) {
+        return constant(1, 1, value);
+    }
+
+    /**
+     * A constant of the given shape filled with {@code value}.
+     *
+     * @param rows  the number of rows
+     * @param cols  the number of columns
+     * @param value the fill value
+     * @return the constant tensor
+     */
+    public Tensor full(int rows, int cols, double value) {
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        m.fill(value);
+        return constant(m);
+    }
+
+    /**
+     * Wraps a value as a differentiable leaf: after {@link #backward} its gradient is available
+     * from {@link Tensor#grad()}.
+     *
+     * @param value the value. Not modified; not copied.
+     * @return a leaf tensor that requires a gradient
+     */
+    public Tensor variable(DMatrixRMaj value) {
+        Tensor t = new Tensor(this, value, true, null);
+        leaves.add(t);
+        return t;
+    }
+
+    /**
+     * The leaf for a parameter on this tape. The same parameter always maps to the same leaf;
+     * its value is the parameter's live value (not copied). {@link #backward} adds the gradient
+     * into {@link Parameter#grad()}.
+     *
+     * @param p the parameter
+     * @return its leaf tensor on this tape
+     */
+    public Tensor param(Parameter p) {
+        checkUsable();
+        Tensor t = paramLeaves.get(p);
+        if (t == null) {
+            t = new Tensor(this, p.value(), true, p);
+            paramLeaves.put(p, t);
+            leaves.add(t);
+        }
+        return t;
+    }
+
+    // ------------------------------------------------------------------ recording
+
+    /**
+     * Applies an op to input tensors of this tape and records it (unless in no-grad mode or no
+     * input requires a gradient).
+     *
+     * @param op     the op
+     * @param inputs its inputs, all belonging to this tape
+     * @return the output tensor
+     * @throws IllegalArgumentException if an input belongs to another tape
+     * @throws IllegalStateException    if the tape was released by a backward sweep
+     * @throws ArithmeticException      in anomaly-detection mode, if the output is not finite
+     */
+    public Tensor apply(Op op, Tensor... inputs) {
+        checkUsable();
+        DMatrixRMaj[] values = new DMatrixRMaj[inputs.length];
+        boolean any = false;
+        boolean[] needs = new boolean[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor in = inputs[i];
+            if (in.tape() != this) {
+                throw new IllegalArgumentException("op '" + op.name() + "': input " + i
+                        + " belongs to another tape; tensors of two tapes cannot be mixed");
+            }
+            values[i] = in.value();
+            needs[i] = in.requiresGrad();
+            any |= needs[i];
+        }
+        DMatrixRMaj out = op.forward(values);
+        if (anomalyDetection) {
+            checkFinite(out, "output of op '" + op.name() + "'", values);
+        }
+        boolean record = recording && any;
+        Tensor result = new Tensor(this, out, record, null);
+        if (record) {
+            nodes.add(new Node(op, inputs.clone(), result, needs));
+        }
+        return result;
+    }
+
+    /**
+     * Whether ops applied now are recorded.
+     *
+     * @return false inside a {@link #noGrad()} scope or during a backward sweep without
+     *         create-graph
+     */
+    public boolean isRecording() {
+        return recording;
+    }
+
+    /**
+     * Enters no-grad mode until the returned scope is closed:
+     * <pre>{@code try (Tape.Scope s = tape.noGrad()) { ... } }</pre>
+     *
+     * @return the scope; closing it restores the previous mode
+     */
+    public Scope noGrad() {
+        boolean previous = recording;
+        recording = false;
+        return () -> recording = previous;
+    }
+
+    /** A mode scope, closed with try-with-resources. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        /** Restores the previous mode. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Turns anomaly detection on or off. When on, every op output and every gradient is
+     * checked, and the first non-finite one raises an {@link ArithmeticException} naming the op
+     * and the shapes. Costs one pass over each value.
+     *
+     * @param on whether to detect anomalies
+     */
+    public void setAnomalyDetection(boolean on) {
+        this.anomalyDetection = on;
+    }
+
+    /**
+     * The number of recorded op applications.
+     *
+     * @return the tape's length
+     */
+    public int size() {
+        return nodes.size();
+    }
+
+    /**
+     * The names of the recorded ops, in execution order (for inspection and tests).
+     *
+     * @return a new list of op names
+     */
+    public List<String> opNames() {
+        List<String> names = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+            names.add(n.op.name());
+        }
+        return names;
+    }
+
+    // ------------------------------------------------------------------ backward
+
+    /**
+     * Backward sweep from a scalar: adds {@code dL/dx} into the gradient of every leaf
+     * ({@link Tensor#grad()}, {@link Parameter#grad()}), then releases the tape.
+     *
+     * @param loss a 1×1 tensor of this tape
+     * @throws IllegalArgumentException if {@code loss} is not 1×1 (pass a cotangent instead)
+     */
+    public void backward(Tensor loss) {
+        if (loss.rows() != 1 || loss.cols() != 1) {
+            throw new IllegalArgumentException("backward needs a scalar (1x1) output or an explicit "
+                    + "cotangent; got shape " + loss.shapeString());
+        }
+        backward(loss, null, false, false);
+    }
+
+    /**
+     * Backward sweep from any tensor with the given cotangent {@code v}: adds {@code vᵀ ∂out/∂x}
+     * into every leaf's gradient.
+     *
+     * @param output      the tensor to differentiate
+     * @param cotangent   the cotangent, the shape of {@code output}, or {@code null} for ones
+     *                    when {@code output} is 1×1
+     * @param retainGraph keep the tape usable after the sweep
+     * @param createGraph record the sweep so the gradients can be differentiated again (implies
+     *                    {@code retainGraph})
+     */
+    public void backward(Tensor output, Tensor cotangent, boolean retainGraph, boolean createGraph) {
+        sweep(output, cotangent, createGraph);
+        for (Tensor leaf : leaves) {
+            Tensor g = leaf.acc(generation);
+            if (g == null) {
+                continue;
+            }
+            leaf.addGrad(g, createGraph);
+            if (leaf.parameter() != null) {
+                leaf.parameter().accumulateGrad(g.value());
+            }
+        }
+        if (!retainGraph && !createGraph) {
+            release();
+        }
+    }
+
+    /**
+     * Gradients of {@code output} with respect to {@code wrt} (any tensors of this tape, leaves or
+     * intermediate), without touching the leaves' or parameters' accumulated gradients; like
+     * {@code torch.autograd.grad}. The tape stays usable.
+     *
+     * @param output      the tensor to differentiate
+     * @param cotangent   the cotangent, the shape of {@code output}, or {@code null} for ones when
+     *                    {@code output} is 1×1
+     * @param createGraph record the sweep so the results can be differentiated again
+     * @param wrt         the tensors to differentiate with respect to
+     * @return one gradient per {@code wrt}, shaped like it (zeros where unreachable)
+     */
+    public Tensor[] gradients(Tensor output, Tensor cotangent, boolean createGraph, Tensor... wrt) {
+        sweep(output, cotangent, createGraph);
+        Tensor[] result = new Tensor[wrt.length];
+        for (int i = 0; i < wrt.length; i++) {
+            Tensor g = wrt[i].acc(generation);
+            result[i] = g != null ? g : constant(new DMatrixRMaj(wrt[i].rows(), wrt[i].cols()));
+        }
+        return result;
+    }
+
+    private void sweep(Tensor output, Tensor cotangent, boolean createGraph) {
+        checkUsable();
+        if (output.tape() != this) {
+            throw new IllegalArgumentException("backward: the output belongs to another tape");
+        }
+        if (cotangent == null) {
+            if (output.rows() != 1 || output.cols() != 1) {
+                throw new IllegalArgumentException("backward from a non-scalar output of shape "
+                        + output.shapeString() + " needs a cotangent of that shape");
+            }
+            cotangent = scalar(1.0);
+        } else if (cotangent.rows() != output.rows() || cotangent.cols() != output.cols()) {
+            throw new IllegalArgumentException("backward: cotangent shape " + cotangent.shapeString()
+                    + " differs from output shape " + output.shapeString());
+        }
+        int gen = ++generation;
+        output.setAcc(cotangent, gen);
+        boolean previous = recording;
+        recording = createGraph;
+        try {
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                Node node = nodes.get(i);
+                Tensor g = node.output.acc(gen);
+                if (g == null) {
+                    continue;
+                }
+                Tensor[] grads = node.op.backward(g, node.inputs, node.output, node.needsGrad);
+                for (int j = 0; j < node.inputs.length; j++) {
+                    if (!node.needsGrad[j] || grads[j] == null) {
+                        continue;
+                    }
+                    Tensor in = node.inputs[j];
+                    Tensor gj = grads[j];
+                    if (gj.rows() != in.rows() || gj.cols() != in.cols()) {
+                        throw new IllegalStateException("op '" + node.op.name() + "' returned a gradient of shape "
+                                + gj.shapeString() + " for input " + j + " of shape " + in.shapeString());
+                    }
+                    if (anomalyDetection) {
+                        checkFinite(gj.value(), "gradient of input " + j + " of op '" + node.op.name() + "'",
+                                valuesOf(node.inputs));
+                    }
+                    Tensor prev = in.acc(gen);
+                    in.setAcc(prev == null ? gj : prev.add(gj), gen);
+                }
+            }
+        } finally {
+            recording = previous;
+        }
+    }
+
+    private void release() {
+        released = true;
+        nodes.clear();
+        nodes.trimToSize();
+    }
+
+    private void checkUsable() {
+        if (released) {
+            throw new IllegalStateException("this tape was released by a backward sweep; build a new tape "
+                    + "or pass retainGraph=true to backward to sweep it again");
+        }
+    }
+
+    private static DMatrixRMaj[] valuesOf(Tensor[] ts) {
+        DMatrixRMaj[] v = new DMatrixRMaj[ts.length];
+        for (int i = 0; i < ts.length; i++) {
+            v[i] = ts[i].value();
+        }
+        return v;
+    }
+
+    private static void checkFinite(DMatrixRMaj m, String what, DMatrixRMaj[] inputs) {
+        double[] d = m.data;
+        for (int i = 0, n = m.getNumElements(); i < n; i++) {
+            if (!Double.isFinite(d[i])) {
+                StringBuilder shapes = new StringBuilder();
+                for (DMatrixRMaj in : inputs) {
+                    shapes.append(shapes.length() == 0 ? "" : ", ").append(in.numRows).append('x').append(in.numCols);
+                }
+                throw new ArithmeticException("anomaly: " + what + " is " + d[i] + " at element ("
+                        + (i / m.numCols) + ", " + (i % m.numCols) + ") of a " + m.numRows + "x" + m.numCols
+                        + " result; input shapes [" + shapes + "]");
+            }
+        }
+    }
+}
