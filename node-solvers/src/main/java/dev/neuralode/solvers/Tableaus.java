@@ -1,0 +1,204 @@
+package dev.neuralode.solvers;
+
+import dev.neuralode.solvers.ButcherTableau.Interpolant;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The built-in Butcher tableaus and the registry that maps torchdiffeq-style method names to them.
+ *
+ * <p>Fixed step: {@code euler}, {@code midpoint}, {@code heun2}, {@code heun3}, {@code ralston},
+ * {@code rk4}, {@code rk38}. Adaptive: {@code adaptive_heun}, {@code fehlberg2}, {@code bosh3},
+ * {@code rkf45}, {@code cash_karp}, {@code dopri5}, {@code tsit5}, {@code dopri8}.
+ *
+ * <p>Adding a method is adding one constant here and one line to the registry; the
+ * registry-driven tests then check its consistency conditions, order conditions and empirical
+ * convergence order.
+ */
+public final class Tableaus {
+
+    private Tableaus() {
+    }
+
+    /** Forward Euler, order 1: {@code y1 = y + h f(t, y)}. */
+    public static final ButcherTableau EULER = fixed("euler", 1,
+            new double[][] {{}}, new double[] {1}, new double[] {0});
+
+    /** Explicit midpoint rule, order 2 (Runge 1895): {@code c = (0, 1/2)}, {@code b = (0, 1)}. */
+    public static final ButcherTableau MIDPOINT = fixed("midpoint", 2,
+            new double[][] {{}, {0.5}}, new double[] {0, 1}, new double[] {0, 0.5});
+
+    /** Heun's method (explicit trapezoid), order 2: {@code a21 = 1}, {@code b = (1/2, 1/2)}. */
+    public static final ButcherTableau HEUN2 = fixed("heun2", 2,
+            new double[][] {{}, {1}}, new double[] {0.5, 0.5}, new double[] {0, 1});
+
+    /** Heun's third-order method: {@code c = (0, 1/3, 2/3)}, {@code b = (1/4, 0, 3/4)}. */
+    public static final ButcherTableau HEUN3 = fixed("heun3", 3,
+            new double[][] {{}, {1.0 / 3}, {0, 2.0 / 3}}, new double[] {0.25, 0, 0.75},
+            new double[] {0, 1.0 / 3, 2.0 / 3});
+
+    /**
+     * Ralston's second-order method with minimum error bound (Ralston 1962):
+     * {@code a21 = 2/3}, {@code b = (1/4, 3/4)}.
+     */
+    public static final ButcherTableau RALSTON = fixed("ralston", 2,
+            new double[][] {{}, {2.0 / 3}}, new double[] {0.25, 0.75}, new double[] {0, 2.0 / 3});
+
+    /** The classic fourth-order Runge–Kutta method (Kutta 1901). */
+    public static final ButcherTableau RK4 = fixed("rk4", 4,
+            new double[][] {{}, {0.5}, {0, 0.5}, {0, 0, 1}},
+            new double[] {1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6}, new double[] {0, 0.5, 0.5, 1});
+
+    /** Kutta's 3/8 rule, order 4: {@code b = (1/8, 3/8, 3/8, 1/8)}. */
+    public static final ButcherTableau RK38 = fixed("rk38", 4,
+            new double[][] {{}, {1.0 / 3}, {-1.0 / 3, 1}, {1, -1, 1}},
+            new double[] {0.125, 0.375, 0.375, 0.125}, new double[] {0, 1.0 / 3, 2.0 / 3, 1});
+
+    /** Heun–Euler pair 2(1): Heun's method with forward Euler as the embedded solution. */
+    public static final ButcherTableau ADAPTIVE_HEUN = new ButcherTableau("adaptive_heun", 2, 1,
+            new double[][] {{}, {1}}, new double[] {0.5, 0.5}, new double[] {0, 1},
+            new double[] {-0.5, 0.5}, false);
+
+    /**
+     * Fehlberg's 1(2) pair (Fehlberg 1969, NASA TR R-315), propagating the order-2 solution as
+     * torchdiffeq does: {@code c = (0, 1/2, 1)}, {@code b = (1/512, 255/256, 1/512)},
+     * {@code b̂ = (1/256, 255/256, 0)}.
+     */
+    public static final ButcherTableau FEHLBERG2 = new ButcherTableau("fehlberg2", 2, 1,
+            new double[][] {{}, {0.5}, {1.0 / 256, 255.0 / 256}},
+            new double[] {1.0 / 512, 255.0 / 256, 1.0 / 512}, new double[] {0, 0.5, 1},
+            new double[] {1.0 / 512 - 1.0 / 256, 0, 1.0 / 512}, false);
+
+    /** Bogacki–Shampine 3(2) pair (Bogacki, Shampine 1989), FSAL. */
+    public static final ButcherTableau BOSH3 = new ButcherTableau("bosh3", 3, 2,
+            new double[][] {{}, {0.5}, {0, 0.75}, {2.0 / 9, 1.0 / 3, 4.0 / 9}},
+            new double[] {2.0 / 9, 1.0 / 3, 4.0 / 9, 0}, new double[] {0, 0.5, 0.75, 1},
+            new double[] {2.0 / 9 - 7.0 / 24, 1.0 / 3 - 0.25, 4.0 / 9 - 1.0 / 3, -0.125}, true);
+
+    private static final double[] RKF45_B5 = {16.0 / 135, 0, 6656.0 / 12825, 28561.0 / 56430,
+        -9.0 / 50, 2.0 / 55};
+    private static final double[] RKF45_B4 = {25.0 / 216, 0, 1408.0 / 2565, 2197.0 / 4104,
+        -1.0 / 5, 0};
+
+    /**
+     * Runge–Kutta–Fehlberg 4(5) (Fehlberg 1969), propagating the order-5 solution (local
+     * extrapolation) with the order-4 solution as the error estimate.
+     */
+    public static final ButcherTableau RKF45 = new ButcherTableau("rkf45", 5, 4,
+            new double[][] {{}, {0.25}, {3.0 / 32, 9.0 / 32},
+                {1932.0 / 2197, -7200.0 / 2197, 7296.0 / 2197},
+                {439.0 / 216, -8, 3680.0 / 513, -845.0 / 4104},
+                {-8.0 / 27, 2, -3544.0 / 2565, 1859.0 / 4104, -11.0 / 40}},
+            RKF45_B5, new double[] {0, 0.25, 0.375, 12.0 / 13, 1, 0.5},
+            minus(RKF45_B5, RKF45_B4), false);
+
+    private static final double[] CK_B5 = {37.0 / 378, 0, 250.0 / 621, 125.0 / 594, 0,
+        512.0 / 1771};
+    private static final double[] CK_B4 = {2825.0 / 27648, 0, 18575.0 / 48384, 13525.0 / 55296,
+        277.0 / 14336, 0.25};
+
+    /** Cash–Karp 5(4) pair (Cash, Karp 1990, ACM TOMS 16). */
+    public static final ButcherTableau CASH_KARP = new ButcherTableau("cash_karp", 5, 4,
+            new double[][] {{}, {0.2}, {3.0 / 40, 9.0 / 40}, {0.3, -0.9, 1.2},
+                {-11.0 / 54, 2.5, -70.0 / 27, 35.0 / 27},
+                {1631.0 / 55296, 175.0 / 512, 575.0 / 13824, 44275.0 / 110592, 253.0 / 4096}},
+            CK_B5, new double[] {0, 0.2, 0.3, 0.6, 1, 0.875}, minus(CK_B5, CK_B4), false);
+
+    /**
+     * Dormand–Prince 5(4) (Dormand, Prince 1980), FSAL, with Shampine's order-4 continuous
+     * extension (Hairer, Nørsett, Wanner I, §II.6). The default method.
+     */
+    public static final ButcherTableau DOPRI5 = new ButcherTableau("dopri5", 5, 4, 4,
+            new double[][] {{}, {0.2}, {3.0 / 40, 9.0 / 40}, {44.0 / 45, -56.0 / 15, 32.0 / 9},
+                {19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729},
+                {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656},
+                {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84}},
+            new double[] {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0},
+            new double[] {0, 0.2, 0.3, 0.8, 8.0 / 9, 1, 1},
+            new double[] {71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920, -17253.0 / 339200,
+                22.0 / 525, -1.0 / 40},
+            null, true, Interpolant.DOPRI5);
+
+    /**
+     * Tsitouras 5(4) (Ch. Tsitouras, <i>Runge–Kutta pairs of order 5(4) satisfying only the first
+     * column simplifying assumption</i>, Comput. Math. Appl. 62, 2011), FSAL, with its own
+     * order-4 interpolant.
+     */
+    public static final ButcherTableau TSIT5 = new ButcherTableau("tsit5", 5, 4, 4,
+            new double[][] {{}, {0.161}, {-0.008480655492356989, 0.335480655492357},
+                {2.897153057105493, -6.359448489975075, 4.3622954328695815},
+                {5.325864828439257, -11.748883564062828, 7.4955393428898365,
+                    -0.09249506636175525},
+                {5.86145544294642, -12.92096931784711, 8.159367898576159, -0.071584973281401,
+                    -0.028269050394068383},
+                {0.09646076681806523, 0.01, 0.4798896504144996, 1.379008574103742,
+                    -3.290069515436081, 2.324710524099774}},
+            new double[] {0.09646076681806523, 0.01, 0.4798896504144996, 1.379008574103742,
+                -3.290069515436081, 2.324710524099774, 0},
+            new double[] {0, 0.161, 0.327, 0.9, 0.9800255409045097, 1, 1},
+            new double[] {0.0017800110522257772, 0.0008164344596567469, -0.007880878010261995,
+                0.1447110071732629, -0.5823571654525552, 0.45808210592918697, -1.0 / 66},
+            null, true, Interpolant.TSIT5);
+
+    /**
+     * Dormand–Prince 8(5,3), Hairer's DOP853 (Prince, Dormand 1981; Hairer, Nørsett, Wanner I,
+     * §II.10): 12 stages, an order-5 and an order-3 error estimator combined, and its own
+     * order-7 dense output (three extra stages per step where needed).
+     */
+    public static final ButcherTableau DOPRI8 = new ButcherTableau("dopri8", 8, 5, 7,
+            Dop853.A, Dop853.B, Dop853.C, Dop853.E5, Dop853.E3, false, Interpolant.DOP853);
+
+    private static final Map<String, ButcherTableau> REGISTRY;
+
+    static {
+        Map<String, ButcherTableau> m = new LinkedHashMap<>();
+        for (ButcherTableau t : new ButcherTableau[] {EULER, MIDPOINT, HEUN2, HEUN3, RALSTON, RK4,
+            RK38, ADAPTIVE_HEUN, FEHLBERG2, BOSH3, RKF45, CASH_KARP, DOPRI5, TSIT5, DOPRI8}) {
+            m.put(t.name(), t);
+        }
+        REGISTRY = Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Looks a method up by name, ignoring case.
+     *
+     * @param name the method name, for example {@code "dopri5"} or {@code "RK4"}
+     * @return the tableau
+     * @throws IllegalArgumentException naming the valid methods if {@code name} is unknown
+     */
+    public static ButcherTableau get(String name) {
+        ButcherTableau t = name == null ? null : REGISTRY.get(name.toLowerCase(Locale.ROOT));
+        if (t == null) {
+            throw new IllegalArgumentException("unknown ODE method '" + name + "'; valid methods: "
+                    + String.join(", ", REGISTRY.keySet()));
+        }
+        return t;
+    }
+
+    /**
+     * The registered method names, fixed-step first, in a stable order.
+     *
+     * @return an unmodifiable list of lower-case names
+     */
+    public static List<String> names() {
+        return Collections.unmodifiableList(new ArrayList<>(REGISTRY.keySet()));
+    }
+
+    private static ButcherTableau fixed(String name, int order, double[][] a, double[] b,
+                                        double[] c) {
+        return new ButcherTableau(name, order, 0, a, b, c, null, false);
+    }
+
+    private static double[] minus(double[] x, double[] y) {
+        double[] r = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            r[i] = x[i] - y[i];
+        }
+        return r;
+    }
+}
