@@ -37,12 +37,14 @@ public final class Tape {
     static final class Node {
         final Op op;
         final Tensor[] inputs;
+        final DMatrixRMaj[] values;
         final Tensor output;
         final boolean[] needsGrad;
 
-        Node(Op op, Tensor[] inputs, Tensor output, boolean[] needsGrad) {
+        Node(Op op, Tensor[] inputs, DMatrixRMaj[] values, Tensor output, boolean[] needsGrad) {
             this.op = op;
             this.inputs = inputs;
+            this.values = values;
             this.output = output;
             this.needsGrad = needsGrad;
         }
@@ -169,6 +171,9 @@ public final class Tape {
      */
     public Tensor apply(Op op, Tensor... inputs) {
         checkUsable();
+        if (inputs.length == 0) {
+            throw new IllegalArgumentException("op '" + op.name() + "': needs at least one input");
+        }
         DMatrixRMaj[] values = new DMatrixRMaj[inputs.length];
         boolean any = false;
         boolean[] needs = new boolean[inputs.length];
@@ -189,7 +194,7 @@ public final class Tape {
         boolean record = recording && any;
         Tensor result = new Tensor(this, out, record, null);
         if (record) {
-            nodes.add(new Node(op, inputs.clone(), result, needs));
+            nodes.add(new Node(op, inputs.clone(), values, result, needs));
         }
         return result;
     }
@@ -286,15 +291,26 @@ public final class Tape {
      *                    {@code retainGraph})
      */
     public void backward(Tensor output, Tensor cotangent, boolean retainGraph, boolean createGraph) {
-        sweep(output, cotangent, createGraph);
+        int gen = sweep(output, cotangent, createGraph);
         for (Tensor leaf : leaves) {
-            Tensor g = leaf.acc(generation);
-            if (g == null) {
-                continue;
-            }
-            leaf.addGrad(g, createGraph);
-            if (leaf.parameter() != null) {
-                leaf.parameter().accumulateGrad(g.value());
+            if (createGraph) {
+                Tensor g = leaf.acc(gen);
+                if (g == null) {
+                    continue;
+                }
+                leaf.addGrad(g, true);
+                if (leaf.parameter() != null) {
+                    leaf.parameter().accumulateGrad(g.value());
+                }
+            } else {
+                DMatrixRMaj g = leaf.accValue(gen);
+                if (g == null) {
+                    continue;
+                }
+                leaf.addGradValue(g, leaf.accOwned());
+                if (leaf.parameter() != null) {
+                    leaf.parameter().accumulateGrad(g);
+                }
             }
         }
         if (!retainGraph && !createGraph) {
@@ -315,16 +331,33 @@ public final class Tape {
      * @return one gradient per {@code wrt}, shaped like it (zeros where unreachable)
      */
     public Tensor[] gradients(Tensor output, Tensor cotangent, boolean createGraph, Tensor... wrt) {
-        sweep(output, cotangent, createGraph);
+        for (int i = 0; i < wrt.length; i++) {
+            if (wrt[i].tape() != this) {
+                throw new IllegalArgumentException("gradients: wrt[" + i + "] belongs to another tape; "
+                        + "tensors of two tapes cannot be mixed");
+            }
+        }
+        int gen = sweep(output, cotangent, createGraph);
         Tensor[] result = new Tensor[wrt.length];
         for (int i = 0; i < wrt.length; i++) {
-            Tensor g = wrt[i].acc(generation);
-            result[i] = g != null ? g : constant(new DMatrixRMaj(wrt[i].rows(), wrt[i].cols()));
+            if (createGraph) {
+                Tensor g = wrt[i].acc(gen);
+                result[i] = g != null ? g : constant(new DMatrixRMaj(wrt[i].rows(), wrt[i].cols()));
+            } else {
+                DMatrixRMaj g = wrt[i].accValue(gen);
+                if (g == null) {
+                    g = new DMatrixRMaj(wrt[i].rows(), wrt[i].cols());
+                } else if (!wrt[i].accOwned()) {
+                    g = g.copy();
+                }
+                result[i] = constant(g);
+            }
         }
         return result;
     }
 
-    private void sweep(Tensor output, Tensor cotangent, boolean createGraph) {
+    /** Runs one reverse sweep and returns its generation (the key of the accumulators it filled). */
+    private int sweep(Tensor output, Tensor cotangent, boolean createGraph) {
         checkUsable();
         if (output.tape() != this) {
             throw new IllegalArgumentException("backward: the output belongs to another tape");
@@ -335,42 +368,92 @@ public final class Tape {
                         + output.shapeString() + " needs a cotangent of that shape");
             }
             cotangent = scalar(1.0);
+        } else if (cotangent.tape() != this) {
+            throw new IllegalArgumentException("backward: the cotangent belongs to another tape");
         } else if (cotangent.rows() != output.rows() || cotangent.cols() != output.cols()) {
             throw new IllegalArgumentException("backward: cotangent shape " + cotangent.shapeString()
                     + " differs from output shape " + output.shapeString());
         }
         int gen = ++generation;
-        output.setAcc(cotangent, gen);
         boolean previous = recording;
         recording = createGraph;
         try {
-            for (int i = nodes.size() - 1; i >= 0; i--) {
-                Node node = nodes.get(i);
-                Tensor g = node.output.acc(gen);
-                if (g == null) {
-                    continue;
-                }
-                Tensor[] grads = node.op.backward(g, node.inputs, node.output, node.needsGrad);
-                for (int j = 0; j < node.inputs.length; j++) {
-                    if (!node.needsGrad[j] || grads[j] == null) {
-                        continue;
-                    }
-                    Tensor in = node.inputs[j];
-                    Tensor gj = grads[j];
-                    if (gj.rows() != in.rows() || gj.cols() != in.cols()) {
-                        throw new IllegalStateException("op '" + node.op.name() + "' returned a gradient of shape "
-                                + gj.shapeString() + " for input " + j + " of shape " + in.shapeString());
-                    }
-                    if (anomalyDetection) {
-                        checkFinite(gj.value(), "gradient of input " + j + " of op '" + node.op.name() + "'",
-                                valuesOf(node.inputs));
-                    }
-                    Tensor prev = in.acc(gen);
-                    in.setAcc(prev == null ? gj : prev.add(gj), gen);
-                }
+            if (createGraph) {
+                sweepTensors(output, cotangent, gen);
+            } else {
+                sweepValues(output, cotangent.value(), gen);
             }
         } finally {
             recording = previous;
+        }
+        return gen;
+    }
+
+    /** Create-graph sweep: gradients are tensors, and the ops computing them are recorded. */
+    private void sweepTensors(Tensor output, Tensor cotangent, int gen) {
+        output.setAcc(cotangent, gen);
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node node = nodes.get(i);
+            Tensor g = node.output.acc(gen);
+            if (g == null) {
+                continue;
+            }
+            Tensor[] grads = node.op.backward(g, node.inputs, node.output, node.needsGrad);
+            for (int j = 0; j < node.inputs.length; j++) {
+                if (!node.needsGrad[j] || grads[j] == null) {
+                    continue;
+                }
+                Tensor in = node.inputs[j];
+                Tensor gj = grads[j];
+                checkGradient(node, j, gj.value());
+                Tensor prev = in.acc(gen);
+                in.setAcc(prev == null ? gj : prev.add(gj), gen);
+            }
+        }
+    }
+
+    /**
+     * Plain sweep: gradients are raw matrices accumulated in place, and ops that implement
+     * {@link ValueBackward} skip building tensors altogether. Other ops (custom ones) run their
+     * tensor backward unrecorded.
+     */
+    private void sweepValues(Tensor output, DMatrixRMaj cotangent, int gen) {
+        output.setAccValue(cotangent, false, gen);
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node node = nodes.get(i);
+            DMatrixRMaj g = node.output.accValue(gen);
+            if (g == null) {
+                continue;
+            }
+            int n = node.inputs.length;
+            DMatrixRMaj[] grads;
+            if (node.op instanceof ValueBackward vb) {
+                grads = vb.backwardValues(g, node.values, node.output.value(), node.needsGrad);
+            } else {
+                Tensor[] tg = node.op.backward(constant(g), node.inputs, node.output, node.needsGrad);
+                grads = new DMatrixRMaj[n];
+                for (int j = 0; j < n; j++) {
+                    grads[j] = tg[j] == null ? null : tg[j].value();
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                if (!node.needsGrad[j] || grads[j] == null) {
+                    continue;
+                }
+                checkGradient(node, j, grads[j]);
+                node.inputs[j].accumulateValue(grads[j], gen);
+            }
+        }
+    }
+
+    private void checkGradient(Node node, int j, DMatrixRMaj gj) {
+        Tensor in = node.inputs[j];
+        if (gj.numRows != in.rows() || gj.numCols != in.cols()) {
+            throw new IllegalStateException("op '" + node.op.name() + "' returned a gradient of shape "
+                    + gj.numRows + "x" + gj.numCols + " for input " + j + " of shape " + in.shapeString());
+        }
+        if (anomalyDetection) {
+            checkFinite(gj, "gradient of input " + j + " of op '" + node.op.name() + "'", node.values);
         }
     }
 
@@ -385,14 +468,6 @@ public final class Tape {
             throw new IllegalStateException("this tape was released by a backward sweep; build a new tape "
                     + "or pass retainGraph=true to backward to sweep it again");
         }
-    }
-
-    private static DMatrixRMaj[] valuesOf(Tensor[] ts) {
-        DMatrixRMaj[] v = new DMatrixRMaj[ts.length];
-        for (int i = 0; i < ts.length; i++) {
-            v[i] = ts[i].value();
-        }
-        return v;
     }
 
     private static void checkFinite(DMatrixRMaj m, String what, DMatrixRMaj[] inputs) {

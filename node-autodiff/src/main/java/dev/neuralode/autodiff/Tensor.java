@@ -20,7 +20,10 @@ public final class Tensor {
     private final boolean requiresGrad;
     private final Parameter parameter;
     private Tensor grad;
+    private boolean gradOwned;
     private Tensor acc;
+    private DMatrixRMaj accValue;
+    private boolean accValueOwned;
     private int accGeneration;
 
     Tensor(Tape tape, DMatrixRMaj value, boolean requiresGrad, Parameter parameter) {
@@ -163,24 +166,72 @@ public final class Tensor {
 
     void setAcc(Tensor g, int generation) {
         acc = g;
+        accValue = null;
         accGeneration = generation;
+    }
+
+    DMatrixRMaj accValue(int generation) {
+        return accGeneration == generation ? accValue : null;
+    }
+
+    boolean accOwned() {
+        return accValueOwned;
+    }
+
+    void setAccValue(DMatrixRMaj g, boolean owned, int generation) {
+        acc = null;
+        accValue = g;
+        accValueOwned = owned;
+        accGeneration = generation;
+    }
+
+    /**
+     * Adds {@code g} into this tensor's accumulator of the given sweep. The first gradient is kept
+     * by reference (not owned: it may be shared with another tensor's gradient); a second one
+     * triggers one copy, after which sums are formed in place.
+     */
+    void accumulateValue(DMatrixRMaj g, int generation) {
+        if (accGeneration != generation || accValue == null) {
+            setAccValue(g, false, generation);
+            return;
+        }
+        if (!accValueOwned) {
+            accValue = accValue.copy();
+            accValueOwned = true;
+        }
+        Kernels.addInPlace(accValue, g);
     }
 
     void addGrad(Tensor g, boolean createGraph) {
         if (grad == null) {
             grad = createGraph ? g : tape.constant(g.value().copy());
+            gradOwned = !createGraph;
         } else if (createGraph) {
             grad = grad.add(g);
+            gradOwned = false;
+        } else {
+            addGradValue(g.value(), false);
+        }
+    }
+
+    void addGradValue(DMatrixRMaj g, boolean owned) {
+        if (grad == null) {
+            grad = tape.constant(owned ? g : g.copy());
+            gradOwned = true;
+        } else if (gradOwned) {
+            Kernels.addInPlace(grad.value(), g);
         } else {
             DMatrixRMaj sum = grad.value().copy();
-            Kernels.addInPlace(sum, g.value());
+            Kernels.addInPlace(sum, g);
             grad = tape.constant(sum);
+            gradOwned = true;
         }
     }
 
     /** Forgets the gradient accumulated into this leaf. */
     public void zeroGrad() {
         grad = null;
+        gradOwned = false;
     }
 
     // ------------------------------------------------------------------ elementwise binary
@@ -285,6 +336,30 @@ public final class Tensor {
      */
     public Tensor matmulTransB(Tensor other) {
         return tape.apply(BuiltinOps.MatMul.NT, this, other);
+    }
+
+    /**
+     * Fused affine map {@code this · W + b} (one op, one output allocation): the layer form with
+     * the weight stored {@code in × out}.
+     *
+     * @param w the weight, {@code this.cols() × out}
+     * @param b the bias, {@code 1 × out} (broadcast over rows)
+     * @return {@code this.rows() × out}
+     */
+    public Tensor affine(Tensor w, Tensor b) {
+        return tape.apply(BuiltinOps.Affine.NN, this, w, b);
+    }
+
+    /**
+     * Fused linear layer {@code this · Wᵀ + b} (PyTorch's {@code nn.Linear} convention, weight stored
+     * {@code out × in}); the transpose is never formed.
+     *
+     * @param w the weight, {@code out × this.cols()}
+     * @param b the bias, {@code 1 × out} (broadcast over rows)
+     * @return {@code this.rows() × out}
+     */
+    public Tensor linear(Tensor w, Tensor b) {
+        return tape.apply(BuiltinOps.Affine.NT, this, w, b);
     }
 
     /**
