@@ -1,0 +1,168 @@
+package dev.neuralode.adjoint;
+
+import dev.neuralode.core.DifferentiableOdeSystem;
+import dev.neuralode.core.OdeSolution;
+import dev.neuralode.core.OdeSystem;
+import dev.neuralode.core.SolverStats;
+import dev.neuralode.solvers.SolverOptions;
+
+/**
+ * The backsolve adjoint of Chen et al. (2018): see {@link GradientMethod#adjoint(AdjointOptions)}.
+ * Keeps only the output states between forward and backward.
+ */
+final class BacksolveAdjoint implements GradientMethod {
+
+    private static final String PASS = "backward pass of the backsolve adjoint";
+    private final AdjointOptions adjointOptions;
+
+    BacksolveAdjoint(AdjointOptions adjointOptions) {
+        if (adjointOptions == null) {
+            throw new IllegalArgumentException("adjoint options must not be null");
+        }
+        this.adjointOptions = adjointOptions;
+    }
+
+    @Override
+    public String name() {
+        return adjointOptions.seminorm() ? "adjoint-seminorm" : "adjoint";
+    }
+
+    @Override
+    public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
+                               SolverOptions options, boolean keep) {
+        OdeSolution sol = Passes.solve(system, y0, times, options, "forward pass of the ODE solve");
+        int n = y0.length;
+        int m = times.length;
+        double[] states = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(sol.state(i), 0, states, i * n, n);
+        }
+        return new Pass(system, times.clone(), states, options, sol.stats());
+    }
+
+    /** The augmented system {@code z = [y, a, aθ, at]}, {@code dz/dt = [f, -aᵀf_y, -aᵀf_θ, -aᵀf_t]}. */
+    static final class Augmented implements OdeSystem {
+        private final DifferentiableOdeSystem f;
+        private final int n;
+        private final int p;
+        private final double[] y;
+        private final double[] a;
+        private final double[] dy;
+        private final double[] aDy;
+        private final double[] aDth;
+        private final double[] aDt = new double[1];
+        long evaluations;
+
+        Augmented(DifferentiableOdeSystem f) {
+            this.f = f;
+            this.n = f.dimension();
+            this.p = f.parameterCount();
+            this.y = new double[n];
+            this.a = new double[n];
+            this.dy = new double[n];
+            this.aDy = new double[n];
+            this.aDth = new double[p];
+        }
+
+        @Override
+        public void derivative(double t, double[] z, double[] dz) {
+            Passes.checkFinite(z, n, p, true, t, PASS);
+            System.arraycopy(z, 0, y, 0, n);
+            System.arraycopy(z, n, a, 0, n);
+            f.vectorJacobianProduct(t, y, a, dy, aDy, aDth, aDt);
+            evaluations++;
+            System.arraycopy(dy, 0, dz, 0, n);
+            for (int i = 0; i < n; i++) {
+                dz[n + i] = -aDy[i];
+            }
+            for (int i = 0; i < p; i++) {
+                dz[2 * n + i] = -aDth[i];
+            }
+            dz[2 * n + p] = -aDt[0];
+            Passes.checkFinite(dz, n, p, true, t, PASS + " (derivative of the augmented state)");
+        }
+    }
+
+    private final class Pass implements ForwardPass {
+        private final DifferentiableOdeSystem system;
+        private final double[] times;
+        private final double[] states;
+        private final SolverOptions options;
+        private final SolverStats stats;
+
+        Pass(DifferentiableOdeSystem system, double[] times, double[] states, SolverOptions options,
+             SolverStats stats) {
+            this.system = system;
+            this.times = times;
+            this.states = states;
+            this.options = options;
+            this.stats = stats;
+        }
+
+        @Override
+        public double[] states() {
+            return states;
+        }
+
+        @Override
+        public SolverStats stats() {
+            return stats;
+        }
+
+        @Override
+        public long storedDoubles() {
+            return states.length + times.length;
+        }
+
+        @Override
+        public BackwardResult backward(double[] g) {
+            int n = system.dimension();
+            int p = system.parameterCount();
+            int m = times.length;
+            int total = 2 * n + p + 1;
+            SolverOptions back = Passes.backwardOptions(options, adjointOptions, n, 2, total);
+            Augmented aug = new Augmented(system);
+            double[] z = new double[total];
+            double[] dtimes = new double[m];
+            double[] ybuf = new double[n];
+            double[] fbuf = new double[n];
+            long evals = 0;
+            SolverStats work = SolverStats.ZERO;
+            double recon = 0;
+
+            System.arraycopy(states, (m - 1) * n, z, 0, n);
+            System.arraycopy(g, (m - 1) * n, z, n, n);
+            double gf = Passes.dotF(system, times[m - 1], states, (m - 1) * n, g, (m - 1) * n, ybuf, fbuf);
+            evals++;
+            dtimes[m - 1] = gf;
+            z[total - 1] = -gf;
+            for (int i = m - 1; i >= 1; i--) {
+                OdeSolution s = Passes.solve(aug, z, new double[] {times[i], times[i - 1]}, back,
+                        PASS + " (integrating from t=" + times[i] + " to t=" + times[i - 1] + ")");
+                work = work.plus(s.stats());
+                z = s.state(1);
+                for (int k = 0; k < n; k++) {
+                    recon = Math.max(recon, Math.abs(z[k] - states[(i - 1) * n + k]));
+                }
+                System.arraycopy(states, (i - 1) * n, z, 0, n); // reset y to the forward solution
+                for (int k = 0; k < n; k++) {
+                    z[n + k] += g[(i - 1) * n + k];
+                }
+                if (i - 1 >= 1) {
+                    gf = Passes.dotF(system, times[i - 1], states, (i - 1) * n, g, (i - 1) * n, ybuf, fbuf);
+                    evals++;
+                    dtimes[i - 1] = gf;
+                    z[total - 1] -= gf;
+                }
+                Passes.checkFinite(z, n, p, true, times[i - 1], PASS);
+            }
+            double[] dy0 = new double[n];
+            System.arraycopy(z, n, dy0, 0, n);
+            double[] dth = new double[p];
+            System.arraycopy(z, 2 * n, dth, 0, p);
+            dtimes[0] = m > 1 ? z[total - 1] : 0.0;
+            SolverStats bw = new SolverStats(evals + aug.evaluations, work.acceptedSteps(), work.rejectedSteps());
+            return new BackwardResult(dy0, dth, dtimes, bw, recon, storedDoubles() + 2L * total);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.neuralode.adjoint;
+
+import dev.neuralode.core.SolverStats;
+
+/**
+ * What a backward pass returns: the gradients and its work.
+ *
+ * @param dy0                 {@code dL/dy0}, length {@code n}
+ * @param dtheta              {@code dL/dθ}, length {@code p} (flat, the system's parameter order)
+ * @param dtimes              {@code dL/dt_i}, length {@code m}
+ * @param stats               work of the backward pass: function or vector–Jacobian evaluations
+ *                            and steps (accepted, rejected) of every backward solve and re-solve
+ * @param reconstructionError for the backsolve adjoint: the largest max-norm difference between
+ *                            the state reconstructed backwards and the forward state, over the
+ *                            output times reached (including {@code t_0}); {@code NaN} otherwise
+ * @param peakStoredDoubles   the largest number of doubles held at once during forward and
+ *                            backward (kept states, checkpoints, re-solved segment, stage buffers;
+ *                            fixed-size solver workspaces excluded)
+ */
+public record BackwardResult(double[] dy0, double[] dtheta, double[] dtimes, SolverStats stats,
+                             double reconstructionError, long peakStoredDoubles) {
+}

@@ -1,0 +1,152 @@
+package dev.neuralode.adjoint;
+
+import dev.neuralode.core.DifferentiableOdeSystem;
+import dev.neuralode.solvers.SolverOptions;
+
+/**
+ * How the gradient of an ODE solve is computed: the contract every gradient method implements,
+ * and the factories of the built-in ones.
+ *
+ * <p>Let {@code y(t)} solve {@code dy/dt = f(t, y, θ)}, {@code y(t_0) = y0}, observed at the
+ * output times {@code t_0, ..., t_{m-1}} (strictly monotone), and let {@code g_i = dL/dy(t_i)} be
+ * the cotangents arriving from the rest of the tape. A gradient method returns
+ * {@code dL/dy0}, {@code dL/dθ} and {@code dL/dt_i}. The continuous adjoint methods integrate,
+ * backwards from {@code t_{m-1}} to {@code t_0} (Chen, Rubanova, Bettencourt, Duvenaud,
+ * <i>Neural Ordinary Differential Equations</i>, NeurIPS 2018):
+ * <pre>
+ *   da/dt  = -a(t)ᵀ ∂f/∂y        a(t_{m-1}) = g_{m-1},   a jumps by +g_i at each t_i
+ *   daθ/dt = -a(t)ᵀ ∂f/∂θ        aθ(t_{m-1}) = 0,         dL/dθ  = aθ(t_0)
+ *   dat/dt = -a(t)ᵀ ∂f/∂t        at(t_{m-1}) = -g_{m-1}·f(t_{m-1}),  at jumps by -g_i·f(t_i)
+ * </pre>
+ * so that {@code dL/dy0 = a(t_0)} (plus {@code g_0}), {@code dL/dt_0 = at(t_0)} and
+ * {@code dL/dt_i = g_iᵀ f(t_i, y(t_i))} for {@code i >= 1}.
+ *
+ * <p>The built-in methods:
+ * <ul>
+ *   <li>{@link #direct()}: backpropagation through the solver's own arithmetic (discretise then
+ *       optimise); exact for the computation performed; memory grows with the number of steps;</li>
+ *   <li>{@link #adjoint()}: the backsolve adjoint, integrating {@code [y, a, aθ, at]} backwards;
+ *       constant memory in the number of steps, but the state is reconstructed backwards in time,
+ *       which is unstable for dissipative dynamics;</li>
+ *   <li>{@link #checkpointed()}: the checkpointed adjoint: the state is never integrated
+ *       backwards, it is re-solved forwards from checkpoints (in the spirit of Zhuang et al.,
+ *       <i>Adaptive Checkpoint Adjoint</i>, ICML 2020); memory grows with the number of
+ *       checkpoints.</li>
+ * </ul>
+ *
+ * <p><b>Adding a method.</b> Implement {@link #forward}: solve forwards and return a
+ * {@link ForwardPass} holding whatever the backward pass needs. The shared contract tests check
+ * any implementation against finite differences and the other methods.
+ *
+ * <p>Implementations are immutable and may be shared between threads; the {@link ForwardPass}
+ * they return belongs to one solve.
+ */
+public interface GradientMethod {
+
+    /**
+     * A short name for messages and tables, such as {@code "adjoint"}.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Solves forwards and keeps what the backward pass needs.
+     *
+     * @param system  the differentiable system, dimension {@code n}, {@code p} parameters
+     * @param y0      the initial state, length {@code n}. Not modified.
+     * @param times   the output times, length {@code m >= 2}, strictly monotone. Not modified.
+     * @param options the forward solver's options
+     * @param keep    false when no backward pass can follow (nothing on the tape requires a
+     *                gradient); the method may then keep nothing
+     * @return the forward pass: its states and, later, its backward pass
+     * @throws dev.neuralode.core.OdeSolveException if the solve fails; the message says it was
+     *                                              the forward pass
+     */
+    ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
+                        SolverOptions options, boolean keep);
+
+    /**
+     * Backpropagation through the solver: the exact gradient of the discrete computation the
+     * solver performed. The accepted steps (start time, step size, state) are recorded in the
+     * forward pass; the backward pass runs the reverse sweep of each Runge–Kutta step, stage by
+     * stage, with the tableau's coefficients, using the system's vector–Jacobian products.
+     * Step sizes are treated as constants, as Diffrax does: the steps of the interval between two
+     * output times move with its start time and its last step ends at its end time, so the time
+     * gradients are those of the arithmetic performed, but the dependence of the step-size
+     * controller's choices on the state is ignored. Output times are made step boundaries.
+     * Memory: one state per accepted step.
+     *
+     * @return the method
+     */
+    static GradientMethod direct() {
+        return new DirectGradient();
+    }
+
+    /**
+     * The backsolve adjoint (Chen et al. 2018) with the forward solve's options for the backward
+     * pass and the full (not semi-) norm.
+     *
+     * @return the method
+     * @see #adjoint(AdjointOptions)
+     */
+    static GradientMethod adjoint() {
+        return new BacksolveAdjoint(AdjointOptions.defaults());
+    }
+
+    /**
+     * The backsolve adjoint (Chen et al. 2018): the augmented state {@code [y, a, aθ, at]}
+     * (length {@code 2n + p + 1}) is integrated backwards between consecutive output times with
+     * {@code dy/dt = f} and the three adjoint equations above; at each output time {@code t_i}
+     * the state part is reset to the forward solution and {@code g_i} is added to {@code a}.
+     * Memory does not grow with the number of steps. With {@link AdjointOptions#seminorm()} the
+     * error norm covers only {@code [y, a]} (Kidger, Chen, Lyons, <i>"Hey, that's not an ODE":
+     * Faster ODE Adjoints via Seminorms</i>, ICML 2021), which usually saves backward steps.
+     *
+     * @param options the backward solve's settings
+     * @return the method
+     */
+    static GradientMethod adjoint(AdjointOptions options) {
+        return new BacksolveAdjoint(options);
+    }
+
+    /**
+     * The checkpointed adjoint with a checkpoint every 64 accepted forward steps and default
+     * adjoint options.
+     *
+     * @return the method
+     * @see #checkpointed(int, AdjointOptions)
+     */
+    static GradientMethod checkpointed() {
+        return new CheckpointedAdjoint(64, AdjointOptions.defaults());
+    }
+
+    /**
+     * The checkpointed adjoint with a checkpoint every {@code stepsPerCheckpoint} accepted steps.
+     *
+     * @param stepsPerCheckpoint accepted forward steps between checkpoints, at least 1
+     * @return the method
+     * @see #checkpointed(int, AdjointOptions)
+     */
+    static GradientMethod checkpointed(int stepsPerCheckpoint) {
+        return new CheckpointedAdjoint(stepsPerCheckpoint, AdjointOptions.defaults());
+    }
+
+    /**
+     * The checkpointed adjoint. The forward pass keeps the state at every output time and after
+     * every {@code stepsPerCheckpoint}-th accepted step. The backward pass visits the segments
+     * between consecutive checkpoints from last to first; for each it re-solves the state
+     * forwards from the checkpoint with dense output (the forward options), then integrates
+     * {@code [a, aθ, at]} (length {@code n + p + 1}) backwards over the segment with the adjoint
+     * options, reading {@code y(t)} from that interpolant. The state is never integrated
+     * backwards, so this stays accurate where the backsolve adjoint does not (dissipative
+     * dynamics). Memory: the checkpoints plus one re-solved segment.
+     *
+     * @param stepsPerCheckpoint accepted forward steps between checkpoints, at least 1
+     * @param options            the adjoint solve's settings (seminorm: only {@code a} in the norm)
+     * @return the method
+     */
+    static GradientMethod checkpointed(int stepsPerCheckpoint, AdjointOptions options) {
+        return new CheckpointedAdjoint(stepsPerCheckpoint, options);
+    }
+}

@@ -1,0 +1,252 @@
+package dev.neuralode.adjoint;
+
+import dev.neuralode.autodiff.Parameter;
+import dev.neuralode.autodiff.Tape;
+import dev.neuralode.autodiff.Tensor;
+import dev.neuralode.core.DifferentiableOdeSystem;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * A {@link Dynamics} over a fixed batch shape, seen as a {@link DifferentiableOdeSystem} on the
+ * flattened row-major state: component {@code r·dim + c} of {@code y} is row {@code r}, column
+ * {@code c} of the {@code batch × dim} state tensor.
+ *
+ * <p><b>Forward (fast path).</b> {@link #derivative} evaluates the dynamics on one scratch tape
+ * kept in no-grad mode for the lifetime of this object: the time and state tensors wrap buffers
+ * that are overwritten in place, parameter leaves are created once, and nothing is recorded, so
+ * the only per-call allocations are the ops' own result matrices.
+ *
+ * <p><b>Vector–Jacobian products.</b> {@link #vectorJacobianProduct} records one call of the
+ * dynamics on a fresh small tape and sweeps it once with cotangent {@code a}, giving
+ * {@code aᵀ∂f/∂y}, {@code aᵀ∂f/∂θ} and {@code aᵀ∂f/∂t} together ({@link Tape#gradients}; the
+ * parameters' accumulated gradients are not touched).
+ *
+ * <p>The flat parameter vector is the parameters of {@link Dynamics#parameters()} in order
+ * (duplicates removed), each row-major.
+ *
+ * <p>Not thread-safe (it owns a scratch tape); use one instance per thread.
+ */
+public final class TapeOdeSystem implements DifferentiableOdeSystem {
+
+    private final Dynamics dynamics;
+    private final int batch;
+    private final int dim;
+    private final List<Parameter> parameters;
+    private final int[] shapes;
+    private final int parameterCount;
+
+    private final Tape scratch;
+    private final DMatrixRMaj tValue;
+    private final DMatrixRMaj hValue;
+    private final Tensor tScratch;
+    private final Tensor hScratch;
+    private long evaluations;
+
+    /**
+     * Wraps a dynamics for states of shape {@code batch × dim}.
+     *
+     * @param dynamics the dynamics
+     * @param batch    the number of rows (samples), at least 1
+     * @param dim      the number of columns (state dimension per sample), at least 1
+     * @throws IllegalArgumentException if a size is not positive or the dynamics is null
+     */
+    public TapeOdeSystem(Dynamics dynamics, int batch, int dim) {
+        if (dynamics == null) {
+            throw new IllegalArgumentException("dynamics must not be null");
+        }
+        if (batch < 1 || dim < 1) {
+            throw new IllegalArgumentException("TapeOdeSystem: state shape must be positive, got "
+                    + batch + "x" + dim);
+        }
+        this.dynamics = dynamics;
+        this.batch = batch;
+        this.dim = dim;
+        Map<Parameter, Boolean> seen = new IdentityHashMap<>();
+        List<Parameter> ps = new ArrayList<>();
+        List<Parameter> declared = dynamics.parameters();
+        if (declared != null) {
+            for (Parameter p : declared) {
+                if (p != null && seen.put(p, Boolean.TRUE) == null) {
+                    ps.add(p);
+                }
+            }
+        }
+        this.parameters = Collections.unmodifiableList(ps);
+        this.shapes = new int[2 * ps.size()];
+        int count = 0;
+        for (int i = 0; i < ps.size(); i++) {
+            DMatrixRMaj v = ps.get(i).value();
+            shapes[2 * i] = v.numRows;
+            shapes[2 * i + 1] = v.numCols;
+            count += v.getNumElements();
+        }
+        this.parameterCount = count;
+        this.scratch = new Tape();
+        this.scratch.noGrad(); // never closed: the scratch tape never records
+        this.tValue = new DMatrixRMaj(1, 1);
+        this.hValue = new DMatrixRMaj(batch, dim);
+        this.tScratch = scratch.constant(tValue);
+        this.hScratch = scratch.constant(hValue);
+    }
+
+    /**
+     * The wrapped dynamics.
+     *
+     * @return the dynamics
+     */
+    public Dynamics dynamics() {
+        return dynamics;
+    }
+
+    /**
+     * The batch size (rows of the state tensor).
+     *
+     * @return {@code batch}
+     */
+    public int batch() {
+        return batch;
+    }
+
+    /**
+     * The per-sample dimension (columns of the state tensor).
+     *
+     * @return {@code dim}
+     */
+    public int stateColumns() {
+        return dim;
+    }
+
+    /**
+     * The distinct parameters, in the order of the flat parameter vector.
+     *
+     * @return an unmodifiable list
+     */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /**
+     * The number of dynamics evaluations done so far (by {@link #derivative} and by
+     * {@link #vectorJacobianProduct}).
+     *
+     * @return the evaluation counter
+     */
+    public long evaluations() {
+        return evaluations;
+    }
+
+    @Override
+    public int dimension() {
+        return batch * dim;
+    }
+
+    @Override
+    public int parameterCount() {
+        return parameterCount;
+    }
+
+    /**
+     * Checks that every parameter still has the shape it had when this system was created.
+     *
+     * @param when the phase, for the message (e.g. {@code "backward pass"})
+     * @throws IllegalStateException naming the parameter and both shapes
+     */
+    public void checkParameterShapes(String when) {
+        for (int i = 0; i < parameters.size(); i++) {
+            DMatrixRMaj v = parameters.get(i).value();
+            if (v.numRows != shapes[2 * i] || v.numCols != shapes[2 * i + 1]) {
+                throw new IllegalStateException("parameter '" + parameters.get(i).name() + "' has shape "
+                        + v.numRows + "x" + v.numCols + " in the " + when + ", but had shape "
+                        + shapes[2 * i] + "x" + shapes[2 * i + 1] + " when the ODE solve started; its "
+                        + "gradient cannot be matched to it");
+            }
+        }
+    }
+
+    @Override
+    public void derivative(double t, double[] y, double[] dydt) {
+        tValue.data[0] = t;
+        System.arraycopy(y, 0, hValue.data, 0, batch * dim);
+        Tensor out = dynamics.apply(tScratch, hScratch);
+        evaluations++;
+        checkOutput(out, t);
+        System.arraycopy(out.value().data, 0, dydt, 0, batch * dim);
+    }
+
+    @Override
+    public void vectorJacobianProduct(double t, double[] y, double[] a, double[] dydt, double[] aDy,
+                                      double[] aDtheta, double[] aDt) {
+        int n = batch * dim;
+        Tape tape = new Tape();
+        Tensor tT = aDt != null ? tape.variable(new DMatrixRMaj(1, 1, true, t)) : tape.scalar(t);
+        DMatrixRMaj hv = new DMatrixRMaj(batch, dim);
+        System.arraycopy(y, 0, hv.data, 0, n);
+        Tensor hT = aDy != null ? tape.variable(hv) : tape.constant(hv);
+        Tensor[] paramLeaves = new Tensor[aDtheta != null ? parameters.size() : 0];
+        for (int i = 0; i < paramLeaves.length; i++) {
+            paramLeaves[i] = tape.param(parameters.get(i));
+        }
+        Tensor out = dynamics.apply(tT, hT);
+        evaluations++;
+        checkOutput(out, t);
+        if (dydt != null) {
+            System.arraycopy(out.value().data, 0, dydt, 0, n);
+        }
+        if (aDy == null && aDtheta == null && aDt == null) {
+            return;
+        }
+        int k = (aDy != null ? 1 : 0) + (aDt != null ? 1 : 0) + paramLeaves.length;
+        Tensor[] wrt = new Tensor[k];
+        int w = 0;
+        if (aDy != null) {
+            wrt[w++] = hT;
+        }
+        if (aDt != null) {
+            wrt[w++] = tT;
+        }
+        for (Tensor p : paramLeaves) {
+            wrt[w++] = p;
+        }
+        DMatrixRMaj cot = DMatrixRMaj.wrap(batch, dim, a.length == n ? a : java.util.Arrays.copyOf(a, n));
+        Tensor[] g = tape.gradients(out, tape.constant(cot), false, wrt);
+        w = 0;
+        if (aDy != null) {
+            System.arraycopy(g[w++].value().data, 0, aDy, 0, n);
+        }
+        if (aDt != null) {
+            aDt[0] = g[w++].value().data[0];
+        }
+        if (aDtheta != null) {
+            if (aDtheta.length < parameterCount) {
+                throw new IllegalArgumentException("vectorJacobianProduct: aDtheta has length "
+                        + aDtheta.length + ", the dynamics has " + parameterCount + " parameters");
+            }
+            int off = 0;
+            for (int i = 0; i < paramLeaves.length; i++) {
+                Parameter p = parameters.get(i);
+                DMatrixRMaj gi = g[w++].value();
+                if (gi.numRows != shapes[2 * i] || gi.numCols != shapes[2 * i + 1]) {
+                    throw new IllegalStateException("gradient of parameter '" + p.name() + "' has shape "
+                            + gi.numRows + "x" + gi.numCols + ", expected " + shapes[2 * i] + "x"
+                            + shapes[2 * i + 1] + " (its shape when the ODE system was created)");
+                }
+                int sz = gi.getNumElements();
+                System.arraycopy(gi.data, 0, aDtheta, off, sz);
+                off += sz;
+            }
+        }
+    }
+
+    private void checkOutput(Tensor out, double t) {
+        if (out == null || out.rows() != batch || out.cols() != dim) {
+            throw new IllegalStateException("dynamics returned " + (out == null ? "null" : "a tensor of shape "
+                    + out.shapeString()) + " at t=" + t + "; expected dh/dt of the state's shape "
+                    + batch + "x" + dim);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.neuralode.adjoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TapeOdeSystemTest {
+
+    @Test
+    void vectorJacobianProductsMatchFiniteDifferencesAndNullOutputsAreSkipped() {
+        Fixtures.Mlp f = new Fixtures.Mlp(2, 5, 3, true);
+        TapeOdeSystem sys = new TapeOdeSystem(f, 3, 2);
+        assertThat(sys.dimension()).isEqualTo(6);
+        assertThat(sys.parameterCount()).isEqualTo(10 + 5 + 5 + 10 + 2);
+        Random r = new Random(4);
+        double[] y = new double[6];
+        double[] a = new double[6];
+        for (int i = 0; i < 6; i++) {
+            y[i] = r.nextGaussian();
+            a[i] = r.nextGaussian();
+        }
+        double t = 0.3;
+        double[] dydt = new double[6];
+        double[] aDy = new double[6];
+        double[] aDth = new double[sys.parameterCount()];
+        double[] aDt = new double[1];
+        sys.vectorJacobianProduct(t, y, a, dydt, aDy, aDth, aDt);
+        double[] f0 = new double[6];
+        sys.derivative(t, y, f0);
+        assertThat(dydt).containsExactly(f0);
+        double eps = 1e-6;
+        double[] fdY = Fixtures.fd(y, eps, v -> dot(sys, t, v, a));
+        assertThat(Fixtures.relError(aDy, fdY)).isLessThan(1e-8);
+        double fdT = (dot(sys, t + eps, y, a) - dot(sys, t - eps, y, a)) / (2 * eps);
+        assertThat(aDt[0]).isCloseTo(fdT, org.assertj.core.data.Offset.offset(1e-8));
+        double[] fdW1 = Fixtures.fd(f.w1.value().data, eps, v -> dot(sys, t, y, a));
+        assertThat(Fixtures.relError(java.util.Arrays.copyOf(aDth, 10), fdW1)).isLessThan(1e-8);
+        // only the state product asked for
+        double[] only = new double[6];
+        sys.vectorJacobianProduct(t, y, a, null, only, null, null);
+        assertThat(only).containsExactly(aDy);
+        // parameter gradients are not accumulated into the parameters
+        assertThat(f.w1.grad().data).containsOnly(0.0);
+    }
+
+    private static double dot(TapeOdeSystem sys, double t, double[] y, double[] a) {
+        double[] out = new double[y.length];
+        sys.derivative(t, y, out);
+        double s = 0;
+        for (int i = 0; i < y.length; i++) {
+            s += out[i] * a[i];
+        }
+        return s;
+    }
+}
