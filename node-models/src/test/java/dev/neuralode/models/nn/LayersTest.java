@@ -1,0 +1,146 @@
+package dev.neuralode.models.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.neuralode.autodiff.GradientCheck;
+import dev.neuralode.autodiff.Parameter;
+import dev.neuralode.autodiff.Tape;
+import dev.neuralode.autodiff.Tensor;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
+
+class LayersTest {
+
+    /** A model with nested children, to check hierarchical names. */
+    static final class Net extends Layer {
+        final Sequential encoder;
+        final Linear head;
+
+        Net() {
+            encoder = registerModule("encoder", Mlp.builder(2).hidden(4).out(3).seed(1).build());
+            head = registerModule("head", new Linear(3, 1, new Random(2)));
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return head.forward(encoder.forward(x));
+        }
+    }
+
+    @Test
+    void parametersHaveHierarchicalNames() {
+        Net net = new Net();
+        assertThat(net.namedParameters().keySet()).containsExactly("encoder.0.weight", "encoder.0.bias",
+                "encoder.2.weight", "encoder.2.bias", "head.weight", "head.bias");
+        for (var e : net.namedParameters().entrySet()) {
+            assertThat(e.getValue().name()).isEqualTo(e.getKey());
+        }
+        assertThat(net.parameterCount()).isEqualTo(2 * 4 + 4 + 4 * 3 + 3 + 3 + 1);
+        assertThat(net.encoder.get(0).path()).isEqualTo("encoder.0");
+        assertThat(net.toString()).contains("(encoder): Sequential").contains("weight: 4x2");
+    }
+
+    @Test
+    void initialisationIsSeededAndScaled() {
+        Linear a = new Linear(200, 300, true, Init.xavierUniform(), new Random(7));
+        Linear b = new Linear(200, 300, true, Init.xavierUniform(), new Random(7));
+        assertThat(a.param("weight").value().data).containsExactly(b.param("weight").value().data);
+        assertThat(a.param("bias").value().data).containsOnly(0.0);
+        double bound = Math.sqrt(6.0 / 500);
+        assertThat(max(a.param("weight").value())).isLessThanOrEqualTo(bound).isGreaterThan(0.95 * bound);
+        assertThat(std(new Linear(400, 300, true, Init.kaimingNormal(), new Random(1)).param("weight").value()))
+                .isCloseTo(Math.sqrt(2.0 / 400), within(0.002));
+        assertThat(std(new Linear(10, 300, true, Init.normal(0.1), new Random(1)).param("weight").value()))
+                .isCloseTo(0.1, within(0.003));
+        assertThat(max(new Linear(16, 300, new Random(3)).param("bias").value())).isLessThanOrEqualTo(0.25);
+    }
+
+    private static double max(DMatrixRMaj m) {
+        double x = 0;
+        for (double d : m.data) {
+            x = Math.max(x, Math.abs(d));
+        }
+        return x;
+    }
+
+    private static double std(DMatrixRMaj m) {
+        double s = 0;
+        for (double d : m.data) {
+            s += d * d;
+        }
+        return Math.sqrt(s / m.data.length);
+    }
+
+    @Test
+    void wrongInputShapeNamesTheLayerAndBothShapes() {
+        Net net = new Net();
+        Tape tape = new Tape();
+        Tensor x = tape.constant(new DMatrixRMaj(5, 3));
+        assertThatThrownBy(() -> net.forward(x)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'encoder.0' (Linear 2->4)")
+                .hasMessageContaining("batch x 2").hasMessageContaining("5x3");
+        GruCell gru = new GruCell(2, 4, new Random(0));
+        assertThatThrownBy(() -> gru.step(tape.constant(new DMatrixRMaj(3, 2)), tape.constant(new DMatrixRMaj(3, 5))))
+                .hasMessageContaining("GruCell 2->4").hasMessageContaining("3x4").hasMessageContaining("3x5");
+        assertThatThrownBy(() -> new ConcatTime(2, 3, new Random(0)).forward(x)).hasMessageContaining("needs time");
+    }
+
+    @Test
+    void gruCellMatchesTheEquationsAndGradientChecks() {
+        GruCell cell = new GruCell(2, 3, new Random(4));
+        double[] x = {0.3, -0.7};
+        double[] h = {0.1, 0.2, -0.4};
+        Tape tape = new Tape();
+        Tensor out = cell.step(tape.constant(1, 2, x), tape.constant(1, 3, h));
+        DMatrixRMaj wi = cell.param("weight_ih").value();
+        DMatrixRMaj wh = cell.param("weight_hh").value();
+        DMatrixRMaj bi = cell.param("bias_ih").value();
+        DMatrixRMaj bh = cell.param("bias_hh").value();
+        for (int j = 0; j < 3; j++) {
+            double[] gi = new double[3];
+            double[] gh = new double[3];
+            for (int g = 0; g < 3; g++) {
+                int row = g * 3 + j;
+                gi[g] = bi.get(0, row);
+                gh[g] = bh.get(0, row);
+                for (int k = 0; k < 2; k++) {
+                    gi[g] += wi.get(row, k) * x[k];
+                }
+                for (int k = 0; k < 3; k++) {
+                    gh[g] += wh.get(row, k) * h[k];
+                }
+            }
+            double r = 1 / (1 + Math.exp(-(gi[0] + gh[0])));
+            double z = 1 / (1 + Math.exp(-(gi[1] + gh[1])));
+            double n = Math.tanh(gi[2] + r * gh[2]);
+            assertThat(out.get(0, j)).isCloseTo((1 - z) * n + z * h[j], within(1e-14));
+        }
+        RnnCell rnn = new RnnCell(2, 3, new Random(5));
+        var res = GradientCheck.firstOrder(in -> rnn.step(in[0], cell.step(in[0], in[1])).square().sum(),
+                new DMatrixRMaj[]{new DMatrixRMaj(2, 2, true, 0.1, 0.2, -0.3, 0.5),
+                    new DMatrixRMaj(2, 3, true, 0.1, 0.2, 0.3, -0.1, -0.2, 0.0)}, 1e-6);
+        assertThat(res.maxError()).as(res.toString()).isLessThan(1e-7);
+    }
+
+    @Test
+    void timeLayersUseTime() {
+        ConcatSquashLinear cs = new ConcatSquashLinear(2, 3, new Random(1));
+        assertThat(cs.namedParameters().keySet()).containsExactly("layer.weight", "layer.bias",
+                "hyper_gate.weight", "hyper_gate.bias", "hyper_bias.weight");
+        Sequential f = Mlp.builder(2).hidden(8).out(2).time(Mlp.TimeMode.CONCAT).seed(3).build();
+        Tape tape = new Tape();
+        Tensor x = tape.constant(2, 2, 1, 2, 3, 4);
+        double a = f.forward(tape.scalar(0.0), x).get(1, 1);
+        double b = f.forward(tape.scalar(1.0), x).get(1, 1);
+        assertThat(a).isNotEqualTo(b);
+        Tensor y = cs.forward(tape.scalar(0.5), x);
+        assertThat(y.rows()).isEqualTo(2);
+        assertThat(y.cols()).isEqualTo(3);
+        for (Parameter p : cs.parameters()) {
+            assertThat(p.name()).doesNotStartWith(".");
+        }
+    }
+}

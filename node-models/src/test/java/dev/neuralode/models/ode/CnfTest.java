@@ -1,0 +1,160 @@
+package dev.neuralode.models.ode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.neuralode.adjoint.GradientMethod;
+import dev.neuralode.autodiff.Tape;
+import dev.neuralode.autodiff.Tensor;
+import dev.neuralode.models.nn.Activation;
+import dev.neuralode.models.nn.Mlp;
+import dev.neuralode.models.optim.Adam;
+import dev.neuralode.models.train.Trainer;
+import dev.neuralode.models.train.TrainingResult;
+import dev.neuralode.solvers.SolverOptions;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
+
+class CnfTest {
+
+    static final SolverOptions RK4 = SolverOptions.builder().method("rk4").stepSize(0.25).build();
+
+    /** Two interleaved half circles (scikit-learn's make_moons), centred, with Gaussian noise. */
+    static double[][] twoMoons(int n, double noise, Random rng) {
+        double[][] x = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            double th = Math.PI * rng.nextDouble();
+            if (i % 2 == 0) {
+                x[i][0] = Math.cos(th);
+                x[i][1] = Math.sin(th);
+            } else {
+                x[i][0] = 1 - Math.cos(th);
+                x[i][1] = 0.5 - Math.sin(th);
+            }
+            x[i][0] += -0.5 + noise * rng.nextGaussian();
+            x[i][1] += -0.25 + noise * rng.nextGaussian();
+        }
+        return x;
+    }
+
+    static ContinuousNormalizingFlow flow(ContinuousNormalizingFlow.TraceEstimator est) {
+        return new ContinuousNormalizingFlow(2, Mlp.builder(2).hidden(32).hidden(32).out(2)
+                .time(Mlp.TimeMode.CONCAT_SQUASH).activation(Activation::tanh).seed(4).build(),
+                1.0, RK4, GradientMethod.direct(), est);
+    }
+
+    @Test
+    void exactTraceFlowRaisesTwoMoonsLikelihoodAndItsDensityIntegratesToOne() {
+        double[][] data = twoMoons(128, 0.05, new Random(0));
+        ContinuousNormalizingFlow cnf = flow(ContinuousNormalizingFlow.TraceEstimator.EXACT);
+        Random rng = new Random(1);
+        double before = mean(cnf.logProbValues(data, rng));
+        TrainingResult r = Trainer.builder(new Adam(cnf.parameters(), 0.02)).iterations(60).nfe(cnf::nfe).build()
+                .fit((tape, it) -> cnf.logProb(tape.constant(data), rng).mean().neg());
+        double after = mean(cnf.logProbValues(data, rng));
+        // density on a grid over [-5, 5]^2
+        int n = 61;
+        double lo = -5;
+        double step = 10.0 / (n - 1);
+        double[][] grid = new double[n * n][2];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                grid[i * n + j][0] = lo + i * step;
+                grid[i * n + j][1] = lo + j * step;
+            }
+        }
+        double[] lp = cnf.logProbValues(grid, rng);
+        double mass = 0;
+        for (double v : lp) {
+            mass += Math.exp(v) * step * step;
+        }
+        System.out.printf("CNF two moons: mean log-likelihood %.3f -> %.3f; density mass on grid %.4f%n",
+                before, after, mass);
+        assertThat(after).isGreaterThan(before + 0.3);
+        assertThat(mass).isCloseTo(1.0, within(0.03));
+        assertThat(r.backwardNfe() + r.forwardNfe()).isPositive();
+        double[][] samples = cnf.sample(200, new Random(2));
+        assertThat(samples.length).isEqualTo(200);
+        for (double[] s : samples) {
+            assertThat(s[0]).isFinite();
+        }
+    }
+
+    @Test
+    void logProbGradientMatchesFiniteDifferences() {
+        double[][] data = twoMoons(6, 0.05, new Random(3));
+        ContinuousNormalizingFlow cnf = flow(ContinuousNormalizingFlow.TraceEstimator.EXACT);
+        Random unused = new Random(0);
+        Tape tape = new Tape();
+        tape.backward(cnf.logProb(tape.constant(data), unused).mean());
+        for (var p : cnf.parameters().subList(0, 3)) {
+            double analytic = p.grad().data[0];
+            double v = p.value().data[0];
+            double h = 1e-5;
+            p.value().data[0] = v + h;
+            double up = mean(cnf.logProbValues(data, unused));
+            p.value().data[0] = v - h;
+            double down = mean(cnf.logProbValues(data, unused));
+            p.value().data[0] = v;
+            assertThat(analytic).as(p.name()).isCloseTo((up - down) / (2 * h), within(1e-6));
+        }
+    }
+
+    @Test
+    void adjointGradientOfTheFlowMatchesBackpropThroughTheSolver() {
+        double[][] data = twoMoons(16, 0.05, new Random(7));
+        double[][] g = new double[2][];
+        GradientMethod[] methods = {GradientMethod.direct(), GradientMethod.adjoint()};
+        for (int m = 0; m < 2; m++) {
+            ContinuousNormalizingFlow cnf = new ContinuousNormalizingFlow(2, Mlp.builder(2).hidden(16).out(2)
+                    .time(Mlp.TimeMode.CONCAT_SQUASH).seed(4).build(), 1.0,
+                    SolverOptions.builder().method("dopri5").rtol(1e-8).atol(1e-10).build(), methods[m],
+                    ContinuousNormalizingFlow.TraceEstimator.EXACT);
+            Tape tape = new Tape();
+            tape.backward(cnf.logProb(tape.constant(data), new Random(0)).mean());
+            g[m] = cnf.parameters().get(0).grad().data.clone();
+        }
+        for (int i = 0; i < g[0].length; i++) {
+            assertThat(g[1][i]).isCloseTo(g[0][i], within(1e-5));
+        }
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double d : v) {
+            s += d;
+        }
+        return s / v.length;
+    }
+
+    @Test
+    void hutchinsonEstimateIsUnbiased() {
+        for (var est : new ContinuousNormalizingFlow.TraceEstimator[]{
+            ContinuousNormalizingFlow.TraceEstimator.HUTCHINSON_RADEMACHER,
+            ContinuousNormalizingFlow.TraceEstimator.HUTCHINSON_GAUSSIAN}) {
+            ContinuousNormalizingFlow cnf = flow(est);
+            int m = 20000;
+            DMatrixRMaj z = new DMatrixRMaj(m, 2);
+            for (int i = 0; i < m; i++) {
+                z.set(i, 0, 0.3);
+                z.set(i, 1, -0.7);
+            }
+            Tape tape = new Tape();
+            Tensor t = tape.scalar(0.4);
+            double exact = cnf.divergence(t, tape.variable(z), null).get(0, 0);
+            Tensor h = cnf.divergence(t, tape.variable(z), cnf.noise(m, new Random(9)));
+            double mean = 0;
+            double sq = 0;
+            for (int i = 0; i < m; i++) {
+                mean += h.get(i, 0);
+                sq += h.get(i, 0) * h.get(i, 0);
+            }
+            mean /= m;
+            double se = Math.sqrt((sq / m - mean * mean) / m);
+            System.out.printf("Hutchinson (%s): mean %.5f ± %.5f, exact trace %.5f%n", est, mean, se, exact);
+            assertThat(se).isPositive();
+            assertThat(Math.abs(mean - exact)).isLessThan(4 * se);
+        }
+    }
+}

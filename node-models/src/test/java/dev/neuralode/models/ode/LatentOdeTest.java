@@ -1,0 +1,96 @@
+package dev.neuralode.models.ode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.neuralode.adjoint.GradientMethod;
+import dev.neuralode.autodiff.Tape;
+import dev.neuralode.models.optim.Adam;
+import dev.neuralode.models.train.Trainer;
+import dev.neuralode.models.train.TrainingResult;
+import dev.neuralode.solvers.SolverOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LatentOdeTest {
+
+    static final SolverOptions RK4 = SolverOptions.builder().method("rk4").stepSize(0.1).build();
+
+    /**
+     * Noisy 2-D spirals (clockwise or anticlockwise, random phase, growing radius), each observed
+     * at its own random subset of a 0.1-spaced grid on [0, 2.9].
+     */
+    static List<IrregularSeries> spirals(int count, int points, double noise, Random rng) {
+        List<IrregularSeries> out = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            double dir = rng.nextBoolean() ? 1 : -1;
+            double phase = 2 * Math.PI * rng.nextDouble();
+            boolean[] pick = new boolean[30];
+            for (int k = 0; k < points; ) {
+                int i = rng.nextInt(30);
+                if (!pick[i]) {
+                    pick[i] = true;
+                    k++;
+                }
+            }
+            double[] times = new double[points];
+            double[][] values = new double[points][2];
+            for (int i = 0, k = 0; i < 30; i++) {
+                if (pick[i]) {
+                    double t = 0.1 * i;
+                    double r = 0.5 + 0.3 * t;
+                    double th = phase + dir * 1.5 * t;
+                    times[k] = t;
+                    values[k][0] = r * Math.cos(th) + noise * rng.nextGaussian();
+                    values[k][1] = r * Math.sin(th) + noise * rng.nextGaussian();
+                    k++;
+                }
+            }
+            out.add(new IrregularSeries(times, values));
+        }
+        return out;
+    }
+
+    private static TrainingResult train(LatentOde model, List<IrregularSeries> data, int iterations) {
+        Random eps = new Random(5);
+        return Trainer.builder(new Adam(model.parameters(), 0.01)).iterations(iterations).nfe(model::nfe).build()
+                .fit((tape, it) -> model.elbo(tape, data, 1.0, eps).loss());
+    }
+
+    @Test
+    void rnnEncoderLowersNegativeElboOnIrregularSpirals() {
+        List<IrregularSeries> data = spirals(16, 10, 0.1, new Random(1));
+        assertThat(data.get(0).times()).isNotEqualTo(data.get(1).times());
+        LatentOde model = new LatentOde(2, 4, 16, LatentOde.Encoder.RNN, 0.1, RK4, GradientMethod.direct(), 0);
+        TrainingResult r = train(model, data, 60);
+        System.out.printf("latent ODE (RNN encoder): -ELBO %.1f -> %.1f%n", r.meanOfFirst(5), r.meanOfLast(5));
+        assertThat(r.meanOfLast(5)).isLessThan(0.7 * r.meanOfFirst(5));
+        assertThat(r.forwardNfe()).isPositive();
+    }
+
+    @Test
+    void odeRnnEncoderLowersNegativeElbo() {
+        List<IrregularSeries> data = spirals(8, 8, 0.1, new Random(2));
+        LatentOde model = new LatentOde(2, 4, 12, LatentOde.Encoder.ODE_RNN, 0.1, RK4, GradientMethod.direct(), 1);
+        assertThat(model.namedParameters()).containsKey("encoder_ode.net.0.weight");
+        TrainingResult r = train(model, data, 25);
+        System.out.printf("latent ODE (ODE-RNN encoder): -ELBO %.1f -> %.1f%n", r.meanOfFirst(3), r.meanOfLast(3));
+        assertThat(r.meanOfLast(3)).isLessThan(0.8 * r.meanOfFirst(3));
+        Tape tape = new Tape();
+        var pred = model.predict(tape, data.subList(0, 2), new double[]{0.0, 1.0, 2.0});
+        assertThat(pred).hasSize(3);
+        assertThat(pred[2].rows()).isEqualTo(2);
+    }
+
+    @Test
+    void badSequencesAreRejected() {
+        assertThatThrownBy(() -> new IrregularSeries(new double[]{0, 0.5, 0.4}, new double[3][2]))
+                .hasMessageContaining("times[2] = 0.4 after 0.5");
+        LatentOde model = new LatentOde(2, 4, 8, LatentOde.Encoder.RNN, 0.1, RK4, GradientMethod.direct(), 0);
+        List<IrregularSeries> wrong = List.of(new IrregularSeries(new double[]{0, 1}, new double[2][3]));
+        assertThatThrownBy(() -> model.elbo(new Tape(), wrong, 1.0, new Random(0)))
+                .hasMessageContaining("width 3").hasMessageContaining("expects 2");
+    }
+}
