@@ -1,0 +1,115 @@
+package dev.neuralode.examples;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import picocli.CommandLine.Mixin;
+
+/**
+ * The base of every demo subcommand: creates the output folder, runs the demo, logs the files it
+ * wrote and prints its one-line summary on standard output.
+ *
+ * <p>Subclasses implement {@link #run()} and write their plots with {@link #save}. Tests call
+ * {@link #runDemo()} directly after parsing a tiny configuration with picocli.
+ */
+public abstract class Demo implements Callable<Integer> {
+
+    /** The demo's logger (named after the concrete class). */
+    protected final Logger log = LoggerFactory.getLogger(getClass());
+
+    /** Seed and output folder. */
+    @Mixin
+    protected CommonOptions common = new CommonOptions();
+
+    private final List<Path> images = new ArrayList<>();
+
+    /**
+     * Runs the demo: the body of the subcommand.
+     *
+     * @return the result; its summary is printed by {@link #call()}
+     * @throws Exception on failure (the command exits with a non-zero status)
+     */
+    protected abstract DemoResult run() throws Exception;
+
+    /**
+     * Runs the demo and returns its result without printing the summary.
+     *
+     * @return the result
+     * @throws Exception on failure
+     */
+    public final DemoResult runDemo() throws Exception {
+        images.clear();
+        Files.createDirectories(common.output());
+        DemoResult r = run();
+        for (Path p : r.images()) {
+            log.info("wrote {}", p);
+        }
+        return r;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        DemoResult r = runDemo();
+        System.out.println(r.summary());
+        System.out.flush();
+        return 0;
+    }
+
+    /**
+     * Writes a chart as a PNG into the output folder and remembers it.
+     *
+     * @param chart the chart
+     * @param name  the file name, for example {@code "spiral-trajectories.png"}
+     * @return the file written
+     * @throws java.io.IOException if writing fails
+     */
+    protected Path save(Chart<?, ?> chart, String name) throws java.io.IOException {
+        Path p = Plots.save(chart, common.output().resolve(name));
+        images.add(p);
+        return p;
+    }
+
+    /**
+     * Writes several charts as one PNG grid into the output folder and remembers it.
+     *
+     * @param charts the charts, row by row
+     * @param rows   grid rows
+     * @param cols   grid columns
+     * @param name   the file name
+     * @return the file written
+     * @throws java.io.IOException if writing fails
+     */
+    protected <T extends Chart<?, ?>> Path saveGrid(List<T> charts, int rows, int cols, String name)
+            throws java.io.IOException {
+        Path p = Plots.saveGrid(charts, rows, cols, common.output().resolve(name));
+        images.add(p);
+        return p;
+    }
+
+    /**
+     * The PNG files written so far by this run.
+     *
+     * @return a copy of the list
+     */
+    protected List<Path> images() {
+        return List.copyOf(images);
+    }
+
+    /**
+     * Formats a number compactly for summaries ({@code %.4g}, {@link Locale#ROOT}).
+     *
+     * @param v the number
+     * @return its text
+     */
+    protected static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+}

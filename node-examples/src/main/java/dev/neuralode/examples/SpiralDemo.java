@@ -1,0 +1,189 @@
+package dev.neuralode.examples;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+import org.knowm.xchart.XYChart;
+
+import dev.neuralode.adjoint.OdeSolveResult;
+import dev.neuralode.autodiff.Tape;
+import dev.neuralode.autodiff.Tensor;
+import dev.neuralode.models.nn.Activation;
+import dev.neuralode.models.nn.Init;
+import dev.neuralode.models.nn.Linear;
+import dev.neuralode.models.nn.Sequential;
+import dev.neuralode.models.optim.RmsProp;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The spiral benchmark of torchdiffeq's {@code ode_demo.py}, exactly as the project's
+ * REFERENCE.md defines it: learn {@code dy/dt = (y³) A} from 1000 points of one trajectory with
+ * {@code f(y) = Linear(50→2)(tanh(Linear(2→50)(y³)))}, mini-batches of 20 ten-point windows, an L1
+ * loss, RMSprop (lr 1e-3) and dopri5 (rtol 1e-7, atol 1e-9), with gradients either by backprop
+ * through the solver ({@code direct}) or by the adjoint method. The test metric is the mean
+ * absolute error of the whole trajectory from {@code y(0)} over all 1000 points.
+ */
+@Command(name = "spiral", mixinStandardHelpOptions = true,
+        description = {"The spiral benchmark (torchdiffeq's ode_demo): learn dy/dt = (y^3) A from one trajectory. "
+                + "Prints: spiral: gradient=G method=M iterations=N s_per_iter=X nfe_forward_per_iter=F "
+                + "nfe_backward_per_iter=B final_full_L1=L",
+                "Plots: spiral-trajectories.png, spiral-phase.png, spiral-vector-field.png, spiral-training.png"})
+public final class SpiralDemo extends Demo {
+
+    @Option(names = "--iterations", defaultValue = "200", paramLabel = "N",
+            description = "training iterations; the reference run is 2000 (default: ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--gradient", defaultValue = "direct", paramLabel = "G",
+            description = "direct (backprop through the solver), adjoint or checkpoint (default: ${DEFAULT-VALUE})")
+    String gradient;
+
+    @Option(names = "--method", defaultValue = "dopri5", paramLabel = "M",
+            description = "solver of the model (default: ${DEFAULT-VALUE})")
+    String method;
+
+    @Option(names = "--rtol", defaultValue = "1e-7", paramLabel = "TOL",
+            description = "relative tolerance of the model's solves (default: ${DEFAULT-VALUE})")
+    double rtol;
+
+    @Option(names = "--atol", defaultValue = "1e-9", paramLabel = "TOL",
+            description = "absolute tolerance of the model's solves (default: ${DEFAULT-VALUE})")
+    double atol;
+
+    @Option(names = "--step-size", paramLabel = "H",
+            description = "fixed step size (required by fixed-step methods such as rk4)")
+    Double stepSize;
+
+    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR",
+            description = "RMSprop learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--test-every", defaultValue = "20", paramLabel = "K",
+            description = "evaluate the full-trajectory L1 every K iterations, untimed (default: ${DEFAULT-VALUE})")
+    int testEvery;
+
+    @Option(names = "--data-size", defaultValue = "1000", paramLabel = "N", hidden = true,
+            description = "time points of the data (default: ${DEFAULT-VALUE})")
+    int dataSize;
+
+    /** The benchmark's dynamics network: {@code Linear(50→2)(tanh(Linear(2→50)(y³)))}. */
+    static Sequential network(Random rng) {
+        return new Sequential(Activation.of("cube", y -> y.pow(3)),
+                new Linear(2, 50, true, Init.normal(0.1), rng), Activation.tanh(),
+                new Linear(50, 2, true, Init.normal(0.1), rng));
+    }
+
+    @Override
+    protected DemoResult run() throws Exception {
+        SpiralData data = new SpiralData(dataSize, 25.0, 10, 20);
+        Random rng = new Random(common.seed());
+        Sequential f = network(rng);
+        RmsProp opt = new RmsProp(f.parameters(), lr);
+        DiffSolve solver = new DiffSolve(f, method, rtol, atol, stepSize, gradient);
+        double[] bt = data.batchTimes();
+        double[] t = data.times();
+        double[][] truth = data.states();
+        log.info("spiral: {} points on [0, 25], batch {}x{}, {} parameters, gradient {}, {} rtol {} atol {}",
+                data.size(), data.batchSize(), data.batchTime(), f.parameterCount(), gradient, method, rtol, atol);
+
+        double[] losses = new double[iterations];
+        List<double[]> tests = new ArrayList<>();
+        long trainNanos = 0;
+        long fwdNfe = 0;
+        long bwdNfe = 0;
+        Progress progress = new Progress(log, "spiral", iterations);
+        for (int it = 1; it <= iterations; it++) {
+            long t0 = System.nanoTime();
+            SpiralData.Batch b = data.batch(rng);
+            opt.zeroGrad();
+            Tape tape = new Tape();
+            OdeSolveResult pred = solver.solve(tape.constant(b.y0()), bt);
+            // L1: mean over the batchTime x batchSize x 2 predictions (pred.stacked() is (T*B) x 2)
+            Tensor loss = pred.stacked().sub(tape.constant(b.stackedTarget())).abs().mean();
+            tape.backward(loss);
+            opt.step();
+            trainNanos += System.nanoTime() - t0;
+            long nf = pred.stats().forwardEvaluations();
+            long nb = pred.stats().backwardEvaluations();
+            fwdNfe += nf;
+            bwdNfe += nb;
+            losses[it - 1] = loss.item();
+            String extra = null;
+            if (testEvery > 0 && (it % testEvery == 0 || it == iterations)) {
+                double l1 = fullL1(solver, t, truth);
+                tests.add(new double[] {it, l1});
+                extra = String.format(Locale.ROOT, "full_L1 %.4f", l1);
+                if (it % Math.max(testEvery, iterations / 20) == 0 || it == iterations) {
+                    log.info(progress.line(it, losses[it - 1], nf + nb, extra));
+                }
+            } else if (testEvery <= 0) {
+                progress.update(it, losses[it - 1], nf + nb, null);
+            }
+        }
+        double finalL1 = fullL1(solver, t, truth);
+        double[][] learned = trajectory(solver, t);
+        double sPerIter = trainNanos * 1e-9 / iterations;
+        double nfeF = (double) fwdNfe / iterations;
+        double nfeB = (double) bwdNfe / iterations;
+
+        save(SpiralPlots.trajectories(t, truth, learned, iterations), "spiral-trajectories.png");
+        save(SpiralPlots.phase(truth, learned, iterations), "spiral-phase.png");
+        Plots.VectorField learnedField = (x, y) -> {
+            Tensor v = f.forward(new Tape().constant(1, 2, x, y));
+            return new double[] {v.get(0, 0), v.get(0, 1)};
+        };
+        Plots.VectorField trueField = (x, y) -> {
+            double[] d = new double[2];
+            SpiralData.TRUE_DYNAMICS.derivative(0, new double[] {x, y}, d);
+            return d;
+        };
+        saveGrid(SpiralPlots.fieldPair(trueField, learnedField, truth, learned), 1, 2, "spiral-vector-field.png");
+        XYChart tr = Plots.xy("Training", "iteration", "L1");
+        tr.getStyler().setYAxisLogarithmic(true);
+        Plots.line(tr, "batch loss", Plots.iterations(tr, iterations), losses, Plots.PALETTE[0], 1f);
+        if (!tests.isEmpty()) {
+            Plots.lineWithMarkers(tr, "full-trajectory L1", tests.stream().mapToDouble(p -> p[0]).toArray(),
+                    tests.stream().mapToDouble(p -> p[1]).toArray(), Plots.PALETTE[3]);
+        }
+        save(tr, "spiral-training.png");
+
+        Map<String, Double> figures = new LinkedHashMap<>();
+        figures.put("s_per_iter", sPerIter);
+        figures.put("nfe_forward_per_iter", nfeF);
+        figures.put("nfe_backward_per_iter", nfeB);
+        figures.put("final_full_L1", finalL1);
+        figures.put("final_batch_loss", losses[iterations - 1]);
+        String summary = String.format(Locale.ROOT,
+                "spiral: gradient=%s method=%s iterations=%d s_per_iter=%.5f nfe_forward_per_iter=%.1f "
+                        + "nfe_backward_per_iter=%.1f final_full_L1=%.4f",
+                gradient, method, iterations, sPerIter, nfeF, nfeB, finalL1);
+        return new DemoResult("spiral", summary, figures, images());
+    }
+
+    /** The model's trajectory from {@code y(0)} at all data times (not differentiated). */
+    private static double[][] trajectory(DiffSolve solver, double[] t) {
+        Tape tape = new Tape();
+        tape.noGrad(); // evaluation only: nothing is kept for a backward pass
+        OdeSolveResult ys = solver.solve(tape.constant(1, 2, SpiralData.Y0[0], SpiralData.Y0[1]), t);
+        double[][] out = new double[t.length][];
+        for (int i = 0; i < t.length; i++) {
+            out[i] = new double[] {ys.at(i).get(0, 0), ys.at(i).get(0, 1)};
+        }
+        return out;
+    }
+
+    /** The test metric: mean absolute error of the trajectory from y(0) over all points. */
+    static double fullL1(DiffSolve solver, double[] t, double[][] truth) {
+        double[][] y = trajectory(solver, t);
+        double s = 0;
+        for (int i = 0; i < t.length; i++) {
+            s += Math.abs(y[i][0] - truth[i][0]) + Math.abs(y[i][1] - truth[i][1]);
+        }
+        return s / (2.0 * t.length);
+    }
+}
