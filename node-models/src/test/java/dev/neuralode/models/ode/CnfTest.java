@@ -81,45 +81,6 @@ class CnfTest {
         }
     }
 
-    @Test
-    void logProbGradientMatchesFiniteDifferences() {
-        double[][] data = twoMoons(6, 0.05, new Random(3));
-        ContinuousNormalizingFlow cnf = flow(ContinuousNormalizingFlow.TraceEstimator.EXACT);
-        Random unused = new Random(0);
-        Tape tape = new Tape();
-        tape.backward(cnf.logProb(tape.constant(data), unused).mean());
-        for (var p : cnf.parameters().subList(0, 3)) {
-            double analytic = p.grad().data[0];
-            double v = p.value().data[0];
-            double h = 1e-5;
-            p.value().data[0] = v + h;
-            double up = mean(cnf.logProbValues(data, unused));
-            p.value().data[0] = v - h;
-            double down = mean(cnf.logProbValues(data, unused));
-            p.value().data[0] = v;
-            assertThat(analytic).as(p.name()).isCloseTo((up - down) / (2 * h), within(1e-6));
-        }
-    }
-
-    @Test
-    void adjointGradientOfTheFlowMatchesBackpropThroughTheSolver() {
-        double[][] data = twoMoons(16, 0.05, new Random(7));
-        double[][] g = new double[2][];
-        GradientMethod[] methods = {GradientMethod.direct(), GradientMethod.adjoint()};
-        for (int m = 0; m < 2; m++) {
-            ContinuousNormalizingFlow cnf = new ContinuousNormalizingFlow(2, Mlp.builder(2).hidden(16).out(2)
-                    .time(Mlp.TimeMode.CONCAT_SQUASH).seed(4).build(), 1.0,
-                    SolverOptions.builder().method("dopri5").rtol(1e-8).atol(1e-10).build(), methods[m],
-                    ContinuousNormalizingFlow.TraceEstimator.EXACT);
-            Tape tape = new Tape();
-            tape.backward(cnf.logProb(tape.constant(data), new Random(0)).mean());
-            g[m] = cnf.parameters().get(0).grad().data.clone();
-        }
-        for (int i = 0; i < g[0].length; i++) {
-            assertThat(g[1][i]).isCloseTo(g[0][i], within(1e-5));
-        }
-    }
-
     private static double mean(double[] v) {
         double s = 0;
         for (double d : v) {
