@@ -79,6 +79,45 @@ class TrainerAndLossTest {
         assertThat(r.stoppedEarly()).isFalse();
     }
 
+    /** The trainer logs through slf4j: captured here with a logback list appender. */
+    @Test
+    void trainerLogsProgressThroughSlf4j() {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Trainer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            Linear lin = new Linear(1, 1, new Random(0));
+            Trainer.builder(new Sgd(lin.parameters(), 0.1)).iterations(25).logEvery(10).nfe(() -> 7L).build()
+                    .fit((tape, it) -> tape.param(lin.param("weight")).square().sum());
+        } finally {
+            logger.detachAppender(appender);
+        }
+        List<String> lines = appender.list.stream()
+                .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        // iterations 0, 10, 20 and the last one, 24
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("iter 0 loss ").contains("nfe(f/b) 0/0").contains("lr 0.100");
+        assertThat(lines.get(3)).startsWith("iter 24 loss ").contains("elapsed");
+    }
+
+    @Test
+    void earlyStoppingOnAMaximisedMetricEvaluatedEveryFewIterations() {
+        Linear lin = new Linear(1, 1, new Random(0));
+        // "accuracy" rises until iteration 19, then stays flat; evaluated every 5 iterations
+        EarlyStopping rule = new EarlyStopping(e -> Math.min(e.iteration(), 19) / 19.0, 5, 2, 0.0, false);
+        TrainingResult r = Trainer.builder(new Sgd(lin.parameters(), 0.0)).iterations(100).earlyStopping(rule).build()
+                .fit((tape, it) -> tape.param(lin.param("weight")).scale(0).sum());
+        // evaluated at iterations 4, 9, 14, 19 (best, 1.0), 24, 29: two evaluations without gain
+        assertThat(r.stoppedEarly()).isTrue();
+        assertThat(r.bestIteration()).isEqualTo(19);
+        assertThat(r.bestMetric()).isEqualTo(1.0);
+        assertThat(r.iterations()).isEqualTo(30);
+    }
+
     @Test
     void earlyStoppingHaltsWhenTheMetricStalls() {
         Linear lin = new Linear(1, 1, new Random(0));
