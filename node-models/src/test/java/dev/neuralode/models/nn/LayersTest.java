@@ -86,6 +86,15 @@ class LayersTest {
         assertThatThrownBy(() -> gru.step(tape.constant(new DMatrixRMaj(3, 2)), tape.constant(new DMatrixRMaj(3, 5))))
                 .hasMessageContaining("GruCell 2->4").hasMessageContaining("3x4").hasMessageContaining("3x5");
         assertThatThrownBy(() -> new ConcatTime(2, 3, new Random(0)).forward(x)).hasMessageContaining("needs time");
+        Tensor t = tape.scalar(0.5);
+        assertThatThrownBy(() -> new ConcatTime(2, 3, new Random(0)).forward(t, x))
+                .hasMessageContaining("ConcatTime 2(+t)->3").hasMessageContaining("batch x 2").hasMessageContaining("5x3");
+        assertThatThrownBy(() -> new ConcatSquashLinear(4, 3, new Random(0)).forward(t, x))
+                .hasMessageContaining("ConcatSquashLinear 4->3").hasMessageContaining("batch x 4")
+                .hasMessageContaining("5x3");
+        RnnCell rnn = new RnnCell(2, 4, new Random(0));
+        assertThatThrownBy(() -> rnn.step(x, tape.constant(new DMatrixRMaj(5, 4))))
+                .hasMessageContaining("RnnCell 2->4").hasMessageContaining("batch x 2").hasMessageContaining("5x3");
     }
 
     @Test
@@ -243,6 +252,45 @@ class LayersTest {
             }
         }
         assertThat(Init.zeros().sample(2, 3, new Random(0)).data).containsOnly(0.0);
+    }
+
+    @Test
+    void activationsMatchTheirFormulas() {
+        double[] xs = {-2.0, -0.3, 0.0, 0.4, 3.0};
+        Object[][] cases = {
+            {Activation.tanh(), (java.util.function.DoubleUnaryOperator) Math::tanh},
+            {Activation.relu(), (java.util.function.DoubleUnaryOperator) v -> Math.max(0, v)},
+            {Activation.leakyRelu(0.01), (java.util.function.DoubleUnaryOperator) v -> v > 0 ? v : 0.01 * v},
+            {Activation.sigmoid(), (java.util.function.DoubleUnaryOperator) v -> 1 / (1 + Math.exp(-v))},
+            {Activation.softplus(), (java.util.function.DoubleUnaryOperator) v -> Math.log1p(Math.exp(v))},
+            {Activation.elu(), (java.util.function.DoubleUnaryOperator) v -> v > 0 ? v : Math.expm1(v)},
+            {Activation.identity(), (java.util.function.DoubleUnaryOperator) v -> v}};
+        for (Object[] c : cases) {
+            Activation a = (Activation) c[0];
+            var f = (java.util.function.DoubleUnaryOperator) c[1];
+            Tensor y = a.forward(new Tape().constant(1, xs.length, xs));
+            for (int i = 0; i < xs.length; i++) {
+                assertThat(y.get(0, i)).as("%s(%s)", a.name(), xs[i]).isCloseTo(f.applyAsDouble(xs[i]), within(1e-14));
+            }
+            assertThat(a.parameters()).isEmpty();
+        }
+    }
+
+    @Test
+    void mlpBuilderOptions() {
+        Sequential plain = Mlp.builder(3).hidden(5).out(2).init(Init.kaimingNormal()).zeroBias(true)
+                .finalActivation(true).activation(Activation::relu).seed(4).build();
+        assertThat(plain.size()).isEqualTo(4); // Linear, relu, Linear, relu
+        assertThat(((Activation) plain.get(3)).name()).isEqualTo("relu");
+        assertThat(plain.namedParameters().get("0.bias").value().data).containsOnly(0.0);
+        assertThat(Mlp.builder(3).hidden(5).out(2).seed(4).build().get(0).param("weight").value().data)
+                .as("same seed, same weights")
+                .containsExactly(Mlp.builder(3).hidden(5).out(2).seed(4).build().get(0).param("weight").value().data);
+        Sequential squash = Mlp.builder(2).hidden(4).out(2).time(Mlp.TimeMode.CONCAT_SQUASH).build();
+        assertThat(squash.namedParameters()).containsKey("0.hyper_gate.weight").containsKey("2.hyper_bias.weight");
+        Sequential concat = Mlp.builder(2).hidden(4).out(2).time(Mlp.TimeMode.CONCAT).build();
+        assertThat(concat.namedParameters().get("0.weight").value().numCols).isEqualTo(3);
+        assertThatThrownBy(() -> Mlp.builder(2).hidden(3).build()).hasMessageContaining("out(width)");
     }
 
     @Test

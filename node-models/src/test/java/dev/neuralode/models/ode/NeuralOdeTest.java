@@ -141,6 +141,21 @@ class NeuralOdeTest {
         Tape tape = new Tape();
         assertThatThrownBy(() -> model.forward(tape.constant(new DMatrixRMaj(3, 5))))
                 .hasMessageContaining("'ode.func.net.0' (Linear 2->4)").hasMessageContaining("3x5");
+        AugmentedNeuralOde anode = new AugmentedNeuralOde(2, 1, new OdeBlock(OdeFunction.of(
+                Mlp.builder(3).hidden(4).out(3).build()), RK4, GradientMethod.direct()), new Linear(3, 1, new Random(0)));
+        assertThatThrownBy(() -> anode.forward(tape.constant(new DMatrixRMaj(3, 3))))
+                .hasMessageContaining("AugmentedNeuralOde 2+1").hasMessageContaining("batch x 2")
+                .hasMessageContaining("3x3");
+        SecondOrderNeuralOde second = new SecondOrderNeuralOde(2, new Linear(4, 2, new Random(0)), 0, 1, RK4,
+                GradientMethod.direct());
+        assertThatThrownBy(() -> second.forward(tape.constant(new DMatrixRMaj(3, 2))))
+                .hasMessageContaining("SecondOrderNeuralOde").hasMessageContaining("batch x 4")
+                .hasMessageContaining("3x2");
+        ContinuousNormalizingFlow cnf = new ContinuousNormalizingFlow(2, Mlp.builder(2).out(2).build(), 1.0, RK4,
+                GradientMethod.direct(), ContinuousNormalizingFlow.TraceEstimator.EXACT);
+        assertThatThrownBy(() -> cnf.logProb(tape.constant(new DMatrixRMaj(3, 5)), new Random(0)))
+                .hasMessageContaining("ContinuousNormalizingFlow").hasMessageContaining("batch x 2")
+                .hasMessageContaining("3x5");
     }
 
     private static double accuracy(Tensor logits, int[] labels) {

@@ -43,8 +43,27 @@ class TrainerAndLossTest {
         double nll = 0.5 * (Math.log(2 * Math.PI) + 0.2 + 0.25 * Math.exp(-0.2));
         assertThat(LossFunctions.gaussianNll(tape.constant(1, 1, 1.0), tape.constant(1, 1, 0.2),
                 tape.constant(1, 1, 1.5)).item()).isCloseTo(nll, within(1e-14));
+        // binary cross-entropy with logits: -[y log σ(z) + (1 - y) log(1 - σ(z))]
+        Tensor z = tape.constant(1, 2, 0.7, -1.2);
+        Tensor yb = tape.constant(1, 2, 1.0, 0.25);
+        double s1 = 1 / (1 + Math.exp(-0.7));
+        double s2 = 1 / (1 + Math.exp(1.2));
+        double bce = (-Math.log(s1) - (0.25 * Math.log(s2) + 0.75 * Math.log(1 - s2))) / 2;
+        assertThat(LossFunctions.binaryCrossEntropyWithLogits(z, yb).item()).isCloseTo(bce, within(1e-14));
+        // log N(z; 0, I) of a row and the reparameterised sample
+        assertThat(LossFunctions.standardNormalLogProb(tape.constant(1, 2, 0.5, -1.0)).item())
+                .isCloseTo(-0.5 * (0.25 + 1.0) - Math.log(2 * Math.PI), within(1e-14));
+        Tensor zs = LossFunctions.reparameterize(mu, lv, tape.constant(1, 2, 2.0, -1.0));
+        assertThat(zs.get(0, 0)).isCloseTo(0.5 + Math.exp(0.1) * 2.0, within(1e-14));
+        assertThat(zs.get(0, 1)).isCloseTo(-1.0 - Math.exp(-0.2), within(1e-14));
         Tensor ll = tape.constant(1, 1, -3.0);
         assertThat(LossFunctions.negativeElbo(ll, mu, lv, 1.0).item()).isCloseTo(3.0 + kl, within(1e-14));
+        assertThat(LossFunctions.negativeElbo(ll, mu, lv, 0.25).item()).isCloseTo(3.0 + 0.25 * kl, within(1e-14));
+        // KL between two non-standard diagonal Gaussians, one coordinate by hand
+        double kl2 = 0.5 * (0.3 - 0.2 + (Math.exp(0.2) + Math.pow(0.5 - 0.1, 2)) / Math.exp(0.3) - 1)
+                + 0.5 * (0.3 + 0.4 + (Math.exp(-0.4) + Math.pow(-1.0 - 0.1, 2)) / Math.exp(0.3) - 1);
+        assertThat(LossFunctions.klDiagonalGaussians(mu, lv, tape.constant(1, 2, 0.1, 0.1),
+                tape.constant(1, 2, 0.3, 0.3)).item()).isCloseTo(kl2, within(1e-14));
         assertThatThrownBy(() -> LossFunctions.mse(p, logits)).hasMessageContaining("1x3").hasMessageContaining("2x3");
         assertThatThrownBy(() -> LossFunctions.crossEntropy(logits, new int[]{3, 0})).hasMessageContaining("label 3");
         var r = GradientCheck.firstOrder(xs -> LossFunctions.gaussianNll(xs[0], xs[1], xs[2])
