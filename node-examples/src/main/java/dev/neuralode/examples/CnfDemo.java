@@ -111,8 +111,9 @@ public final class CnfDemo extends Demo {
     protected DemoResult run() throws Exception {
         Random rng = new Random(common.seed());
         Datasets.density(density, 1, new Random(0)); // validates the name early
-        ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(2, field(hidden, new Random(common.seed() + 1)),
-                1.0, Flows.options(method, rtol, rtol / 10, null), Flows.gradient(gradient), estimator(trace));
+        Sequential velocity = field(hidden, new Random(common.seed() + 1));
+        ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(2, velocity, 1.0,
+                Flows.options(method, rtol, rtol / 10, null), Flows.gradient(gradient), estimator(trace));
         log.info("CNF on '{}': {} parameters, {} samples per iteration, {} trace", density, flow.parameterCount(),
                 batch, flow.estimator());
         Random noise = new Random(common.seed() + 11);
@@ -132,7 +133,7 @@ public final class CnfDemo extends Demo {
         double[][] test = Datasets.density(density, 2000, new Random(common.seed() + 7));
         double testNll = -mean(flow.logProbValues(test, noise));
         double[][] samples = flow.sample(1000, new Random(common.seed() + 3));
-        plots(flow, test, samples, losses);
+        plots(flow, velocity, test, samples, losses);
 
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("final_nll", losses[iterations - 1]);
@@ -152,26 +153,26 @@ public final class CnfDemo extends Demo {
     }
 
     /**
-     * Standard-normal draws at {@code t = 1} carried back through the flow's dynamics
-     * ({@link ContinuousNormalizingFlow#func()}, on {@code [z, Δlog p]}) to the given decreasing
-     * times: the samples on their way to the data.
+     * Standard-normal draws at {@code t = 1} carried back by the velocity field
+     * {@code dz/dt = f(t, z)} (the flow's network, without the log-density column) to the given
+     * decreasing times: the samples on their way to the data.
      */
-    private List<double[][]> path(ContinuousNormalizingFlow flow, int n, Random rng, double[] times) {
+    private List<double[][]> path(Sequential velocity, int n, Random rng, double[] times) {
         Tape tape = new Tape();
         try (Tape.Scope s = tape.noGrad()) {
             Tensor z = LossFunctions.gaussianNoise(tape, n, 2, rng);
-            Tensor state = Tensor.concatCols(z, tape.full(n, 1, 0.0));
-            OdeSolveResult r = OdeSolve.solve(flow.func(), state, times, Flows.options(method, rtol, rtol / 10, null),
-                    Flows.gradient(gradient));
+            OdeSolveResult r = OdeSolve.solve(Flows.dynamics(velocity), z, times,
+                    Flows.options(method, rtol, rtol / 10, null), Flows.gradient(gradient));
             List<double[][]> out = new ArrayList<>();
             for (int k = 0; k < times.length; k++) {
-                out.add(r.at(k).sliceCols(0, 2).toArray());
+                out.add(r.at(k).toArray());
             }
             return out;
         }
     }
 
-    private void plots(ContinuousNormalizingFlow flow, double[][] target, double[][] samples, double[] losses) throws Exception {
+    private void plots(ContinuousNormalizingFlow flow, Sequential velocity, double[][] target, double[][] samples,
+            double[] losses) throws Exception {
         double lo = -3;
         double hi = 3;
         Color dot = new Color(31, 119, 180, 90);
@@ -207,7 +208,7 @@ public final class CnfDemo extends Demo {
 
         // how the flow carries the base distribution (t = 1) to the data (t = 0)
         double[] times = {1, 0.75, 0.5, 0.25, 0};
-        List<double[][]> path = path(flow, 600, new Random(common.seed() + 5), times);
+        List<double[][]> path = path(velocity, 600, new Random(common.seed() + 5), times);
         List<XYChart> steps = new ArrayList<>();
         for (int k = 0; k < times.length; k++) {
             String what = k == 0 ? " (base N(0, I))" : k == times.length - 1 ? " (samples)" : "";
