@@ -10,11 +10,17 @@ import java.util.Random;
 
 import org.knowm.xchart.XYChart;
 
+import dev.neuralode.adjoint.OdeSolve;
+import dev.neuralode.adjoint.OdeSolveResult;
 import dev.neuralode.autodiff.Tape;
 import dev.neuralode.autodiff.Tensor;
 import dev.neuralode.models.loss.LossFunctions;
+import dev.neuralode.models.nn.Activation;
+import dev.neuralode.models.nn.ConcatTime;
 import dev.neuralode.models.nn.Init;
-import dev.neuralode.models.nn.Layer;
+import dev.neuralode.models.nn.Linear;
+import dev.neuralode.models.nn.Sequential;
+import dev.neuralode.models.ode.ContinuousNormalizingFlow;
 import dev.neuralode.models.optim.Adam;
 import dev.neuralode.models.train.Trainer;
 import picocli.CommandLine.Command;
@@ -22,17 +28,24 @@ import picocli.CommandLine.Option;
 
 /**
  * A continuous normalizing flow (Chen et al. 2018, §4; FFJORD, Grathwohl et al. 2019) on 2-D
- * densities. A sample moves by {@code dz/dt = f(z, t)} and its log-density by the instantaneous
- * change of variables {@code d log p(z(t))/dt = -tr(∂f/∂z)}. Integrating data backwards from
- * {@code t = 1} to {@code t = 0} gives {@code log p(x) = log N(z(0); 0, I) - ∫₀¹ tr(∂f/∂z) dt};
- * training maximises it, sampling integrates standard-normal draws forwards.
+ * densities, with node-models' {@link ContinuousNormalizingFlow}. Data {@code x} at {@code t = 0}
+ * moves by {@code dz/dt = f(t, z)} to the base distribution {@code N(0, I)} at {@code t = 1}, and
+ * its log-density changes by the instantaneous change of variables
+ * {@code d log p(z(t))/dt = -tr(∂f/∂z)}, so
+ * {@code log p(x) = log N(z(1); 0, I) + ∫₀¹ tr(∂f/∂z) dt}: the exact log-likelihood, which
+ * training maximises. Sampling integrates standard-normal draws from {@code t = 1} back to 0.
  *
- * <p>The field here is one hidden layer, {@code f(z, t) = W₂ tanh(W₁ z + u t + b₁) + b₂}, whose
- * Jacobian trace is exact and cheap: {@code tr = Σ_j (1 - a_j²) (W₁ W₂)_{jj}}.
+ * <p>The velocity field is one time-dependent hidden layer,
+ * {@code f(t, z) = W₂ tanh(W₁ [z, t] + b₁) + b₂} ({@link ConcatTime}, tanh, {@link Linear}), with
+ * a wide first layer ({@code W₁ ~ N(0, 1)}) and a small output ({@code W₂ ~ N(0, 0.1)}) so the
+ * flow starts close to the identity with varied features; the trace is exact
+ * ({@link ContinuousNormalizingFlow.TraceEstimator#EXACT}, one reverse sweep per dimension) by
+ * default, or Hutchinson's estimator.
  */
 @Command(name = "cnf", mixinStandardHelpOptions = true,
-        description = {"Continuous normalizing flow on a 2-D density (two moons or circles): maximum likelihood "
-                + "with the exact trace; plots of the target, samples and the learned density.",
+        description = {"Continuous normalizing flow (node-models' ContinuousNormalizingFlow) on a 2-D density "
+                + "(two moons or circles): maximum likelihood; plots of the target, samples and the learned density.",
+                "Prints: cnf: density=D iterations=N final_train_nll=L test_nll=T train_s=S",
                 "Plots: cnf-density.png, cnf-flow.png, cnf-training.png"})
 public final class CnfDemo extends Demo {
 
@@ -52,6 +65,10 @@ public final class CnfDemo extends Demo {
             description = "hidden units of the field (default: ${DEFAULT-VALUE})")
     int hidden;
 
+    @Option(names = "--trace", defaultValue = "exact", paramLabel = "T",
+            description = "trace estimator: exact, rademacher or gaussian (Hutchinson) (default: ${DEFAULT-VALUE})")
+    String trace;
+
     @Option(names = "--method", defaultValue = "dopri5", paramLabel = "M",
             description = "ODE solver (default: ${DEFAULT-VALUE})")
     String method;
@@ -69,64 +86,54 @@ public final class CnfDemo extends Demo {
     double lr;
 
     /**
-     * The augmented dynamics on {@code [z, Δ]} ({@code B × 3}):
-     * {@code d/dt [z, Δ] = [f(z, t), -tr ∂f/∂z]}.
+     * The velocity field {@code f(t, z) = W₂ tanh(W₁ [z, t] + b₁) + b₂}.
+     *
+     * @param hidden the hidden width
+     * @param rng    the initialisation's random source. Modified.
+     * @return the layer, called as {@code forward(t, z)}
      */
-    static final class Field extends Layer {
-        Field(int hidden, Random rng) {
-            registerParameter("w1", Init.normal(1.0).sample(hidden, 2, rng));
-            registerParameter("u", Init.normal(1.0).sample(1, hidden, rng));
-            registerParameter("b1", Init.normal(1.0).sample(1, hidden, rng));
-            registerParameter("w2", Init.normal(0.1).sample(2, hidden, rng));
-            registerParameter("b2", Init.zeros().sample(1, 2, rng));
-        }
-
-        @Override
-        public Tensor forward(Tensor x) {
-            throw new UnsupportedOperationException("the CNF field needs time: forward(t, x)");
-        }
-
-        @Override
-        public Tensor forward(Tensor t, Tensor s) {
-            var tape = s.tape();
-            Tensor w1 = tape.param(param("w1"));
-            Tensor w2 = tape.param(param("w2"));
-            Tensor z = s.sliceCols(0, 2);
-            Tensor a = z.matmulTransB(w1).add(t.matmul(tape.param(param("u")))).add(tape.param(param("b1"))).tanh();
-            Tensor f = a.matmulTransB(w2).add(tape.param(param("b2")));
-            // c_j = Σ_i W2[i, j] W1[j, i]  (1 × H)
-            Tensor c = w1.mul(w2.transpose()).sum(1).transpose();
-            Tensor trace = a.square().neg().add(1.0).matmulTransB(c);
-            return Tensor.concatCols(f, trace.neg());
-        }
+    static Sequential field(int hidden, Random rng) {
+        return new Sequential(new ConcatTime(2, hidden, Init.normal(1.0), rng), Activation.tanh(),
+                new Linear(hidden, 2, true, Init.normal(0.1), rng));
     }
 
-    private final Flows.NfeCounter nfe = new Flows.NfeCounter();
+    private static ContinuousNormalizingFlow.TraceEstimator estimator(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "exact" -> ContinuousNormalizingFlow.TraceEstimator.EXACT;
+            case "rademacher", "hutchinson" -> ContinuousNormalizingFlow.TraceEstimator.HUTCHINSON_RADEMACHER;
+            case "gaussian" -> ContinuousNormalizingFlow.TraceEstimator.HUTCHINSON_GAUSSIAN;
+            default -> throw new IllegalArgumentException("unknown trace estimator '" + name
+                    + "'; valid: exact, rademacher, gaussian");
+        };
+    }
 
     @Override
     protected DemoResult run() throws Exception {
         Random rng = new Random(common.seed());
         Datasets.density(density, 1, new Random(0)); // validates the name early
-        Field field = new Field(hidden, new Random(common.seed() + 1));
-        log.info("CNF on '{}': {} parameters, {} samples per iteration", density, field.parameterCount(), batch);
+        Sequential velocity = field(hidden, new Random(common.seed() + 1));
+        ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(2, velocity, 1.0,
+                Flows.options(method, rtol, rtol / 10, null), Flows.gradient(gradient), estimator(trace));
+        log.info("CNF on '{}': {} parameters, {} samples per iteration, {} trace", density, flow.parameterCount(),
+                batch, flow.estimator());
+        Random noise = new Random(common.seed() + 11);
         double[] losses = new double[iterations];
         Progress progress = new Progress(log, "cnf", iterations);
         long start = System.nanoTime();
-        Trainer.builder(new Adam(field.parameters(), lr)).iterations(iterations).nfe(nfe)
+        Trainer.builder(new Adam(flow.parameters(), lr)).iterations(iterations).nfe(flow::nfe)
                 .callback(e -> {
                     losses[e.iteration()] = e.loss();
                     progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
                 })
                 .build()
-                .fit((tape, it) -> logProb(field, tape, Datasets.density(density, batch, rng)).mean().neg());
+                .fit((tape, it) -> flow.logProb(tape.constant(Datasets.density(density, batch, rng)), noise).mean()
+                        .neg());
         double trainSeconds = (System.nanoTime() - start) * 1e-9;
 
         double[][] test = Datasets.density(density, 2000, new Random(common.seed() + 7));
-        Tape testTape = new Tape();
-        testTape.noGrad();
-        double testNll = -logProb(field, testTape, test).mean().item();
-        double[][] samples = sample(field, 1000, new Random(common.seed() + 3), new double[] {0, 1}).get(1);
-        plots(field, test, samples, losses);
+        double testNll = -mean(flow.logProbValues(test, noise));
+        double[][] samples = flow.sample(1000, new Random(common.seed() + 3));
+        plots(flow, velocity, test, samples, losses);
 
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("final_nll", losses[iterations - 1]);
@@ -137,42 +144,35 @@ public final class CnfDemo extends Demo {
         return new DemoResult("cnf", summary, figures, images());
     }
 
-    /** {@code log p(x)} per row ({@code B × 1}), integrating {@code [x, 0]} from t = 1 back to 0. */
-    private Tensor logProb(Field field, Tape tape, double[][] x) {
-        double[][] s = new double[x.length][3];
-        for (int i = 0; i < x.length; i++) {
-            s[i][0] = x[i][0];
-            s[i][1] = x[i][1];
+    private static double mean(double[] a) {
+        double s = 0;
+        for (double v : a) {
+            s += v;
         }
-        Tensor s0 = Flows.solve(field, tape.constant(s), new double[] {1, 0}, method, rtol, gradient, nfe)
-                .get(1);
-        // Δ(0) = ∫₀¹ tr dt, so log p(x) = log N(z(0)) - Δ(0)
-        return LossFunctions.standardNormalLogProb(s0.sliceCols(0, 2)).sub(s0.sliceCols(2, 3));
+        return s / a.length;
     }
 
-    /** Standard-normal draws pushed forwards, the states at the given times. */
-    private List<double[][]> sample(Field field, int n, Random rng, double[] times) {
-        double[][] s = new double[n][3];
-        for (double[] r : s) {
-            r[0] = rng.nextGaussian();
-            r[1] = rng.nextGaussian();
-        }
+    /**
+     * Standard-normal draws at {@code t = 1} carried back by the velocity field
+     * {@code dz/dt = f(t, z)} (the flow's network, without the log-density column) to the given
+     * decreasing times: the samples on their way to the data.
+     */
+    private List<double[][]> path(Sequential velocity, int n, Random rng, double[] times) {
         Tape tape = new Tape();
-        tape.noGrad();
-        List<Tensor> st = Flows.solve(field, tape.constant(s), times, method, rtol, gradient, null);
-        List<double[][]> out = new ArrayList<>();
-        for (Tensor t : st) {
-            double[][] a = t.toArray();
-            double[][] z = new double[n][];
-            for (int i = 0; i < n; i++) {
-                z[i] = new double[] {a[i][0], a[i][1]};
+        try (Tape.Scope s = tape.noGrad()) {
+            Tensor z = LossFunctions.gaussianNoise(tape, n, 2, rng);
+            OdeSolveResult r = OdeSolve.solve(Flows.dynamics(velocity), z, times,
+                    Flows.options(method, rtol, rtol / 10, null), Flows.gradient(gradient));
+            List<double[][]> out = new ArrayList<>();
+            for (int k = 0; k < times.length; k++) {
+                out.add(r.at(k).toArray());
             }
-            out.add(z);
+            return out;
         }
-        return out;
     }
 
-    private void plots(Field field, double[][] target, double[][] samples, double[] losses) throws Exception {
+    private void plots(ContinuousNormalizingFlow flow, Sequential velocity, double[][] target, double[][] samples,
+            double[] losses) throws Exception {
         double lo = -3;
         double hi = 3;
         Color dot = new Color(31, 119, 180, 90);
@@ -193,13 +193,11 @@ public final class CnfDemo extends Demo {
                 grid[iy * n + ix] = new double[] {lo + (ix + 0.5) * (hi - lo) / n, lo + (iy + 0.5) * (hi - lo) / n};
             }
         }
-        Tape gridTape = new Tape();
-        gridTape.noGrad();
-        Tensor lp = logProb(field, gridTape, grid);
+        double[] lp = flow.logProbValues(grid, new Random(common.seed() + 13));
         double[][] p = new double[n][n];
         for (int iy = 0; iy < n; iy++) {
             for (int ix = 0; ix < n; ix++) {
-                p[iy][ix] = Math.exp(lp.get(iy * n + ix, 0));
+                p[iy][ix] = Math.exp(lp[iy * n + ix]);
             }
         }
         Plots.fieldFromGrid(dc, "density", p, lo, hi, lo, hi, Plots.blues(16), 0, max(p));
@@ -208,12 +206,13 @@ public final class CnfDemo extends Demo {
         }
         saveGrid(List.of(tc, sc, dc), 1, 3, "cnf-density.png");
 
-        // how the flow carries the base distribution to the target
-        double[] times = {0, 0.25, 0.5, 0.75, 1};
-        List<double[][]> path = sample(field, 600, new Random(common.seed() + 5), times);
+        // how the flow carries the base distribution (t = 1) to the data (t = 0)
+        double[] times = {1, 0.75, 0.5, 0.25, 0};
+        List<double[][]> path = path(velocity, 600, new Random(common.seed() + 5), times);
         List<XYChart> steps = new ArrayList<>();
         for (int k = 0; k < times.length; k++) {
-            XYChart c = Plots.xy("t = " + times[k], "x1", "x2", 300, 300);
+            String what = k == 0 ? " (base N(0, I))" : k == times.length - 1 ? " (samples)" : "";
+            XYChart c = Plots.xy("t = " + times[k] + what, "x1", "x2", 300, 300);
             Plots.scatter(c, "z", SpiralPlots.col(path.get(k), 0), SpiralPlots.col(path.get(k), 1),
                     Plots.PALETTE[k % 10], 3);
             Plots.range(c, lo, hi, lo, hi);

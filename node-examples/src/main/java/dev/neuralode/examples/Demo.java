@@ -48,10 +48,12 @@ public abstract class Demo implements Callable<Integer> {
     public final DemoResult runDemo() throws Exception {
         images.clear();
         Files.createDirectories(common.output());
+        long start = System.nanoTime();
         DemoResult r = run();
         for (Path p : r.images()) {
             log.info("wrote {}", p);
         }
+        log.info(String.format(Locale.ROOT, "%s finished in %.1fs", r.demo(), (System.nanoTime() - start) * 1e-9));
         return r;
     }
 

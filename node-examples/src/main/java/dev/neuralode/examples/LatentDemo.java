@@ -2,43 +2,42 @@ package dev.neuralode.examples;
 
 import java.awt.Color;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
-import org.ejml.data.DMatrixRMaj;
 import org.knowm.xchart.XYChart;
 
 import dev.neuralode.autodiff.Tape;
 import dev.neuralode.autodiff.Tensor;
-import dev.neuralode.models.loss.LossFunctions;
-import dev.neuralode.models.nn.GruCell;
-import dev.neuralode.models.nn.Layer;
-import dev.neuralode.models.nn.Linear;
-import dev.neuralode.models.nn.Mlp;
-import dev.neuralode.models.nn.Sequential;
+import dev.neuralode.models.ode.IrregularSeries;
+import dev.neuralode.models.ode.LatentOde;
 import dev.neuralode.models.optim.Adam;
 import dev.neuralode.models.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * A latent ODE (Chen et al. 2018, §5; Rubanova et al. 2019) on irregularly sampled noisy spirals:
- * a GRU reads a spiral's observations backwards in time and outputs the posterior
- * {@code q(z₀ | x) = N(μ, σ²)} of a latent initial state; a neural ODE carries {@code z₀} through
- * time, and a decoder maps {@code z(t)} to the observation at {@code t}. Because the latent
- * trajectory is defined at every time, the model reconstructs the spiral between irregular
- * observations and extrapolates it forwards and backwards in time.
+ * A latent ODE (Chen et al. 2018, §5; Rubanova et al. 2019) on irregularly sampled noisy spirals,
+ * with node-models' {@link LatentOde}: a GRU reads each spiral's own observations (and the time
+ * gaps between them) backwards in time and outputs the posterior {@code q(z₀ | x) = N(μ, σ²)} of
+ * a latent initial state; a neural ODE carries {@code z₀} through time, and a decoder maps
+ * {@code z(t)} to the observation at {@code t}. Because the latent trajectory is defined at every
+ * time, the model reconstructs the spiral between irregular observations and extrapolates it
+ * forwards and backwards in time.
  *
- * <p>Training maximises the evidence lower bound with observation noise σ = the data's noise.
- * Each spiral observes its own random subset of a shared grid, so a batch is solved once on the
- * grid and the reconstruction term is masked.
+ * <p>Training maximises the evidence lower bound ({@link LatentOde#elbo}) with observation noise
+ * σ = the data's noise and the KL term's weight annealed from 0 to 1 over the first half of the
+ * run. Each spiral is an {@link IrregularSeries} with its own observation times.
  */
 @Command(name = "latent", mixinStandardHelpOptions = true,
-        description = {"Latent ODE (GRU encoder, ODE in latent space, decoder) on irregularly sampled noisy "
-                + "spirals; reconstruction and extrapolation forwards and backwards in time.",
+        description = {"Latent ODE (GRU encoder, ODE in latent space, decoder; node-models' LatentOde) on "
+                + "irregularly sampled noisy spirals; reconstruction and extrapolation forwards and backwards in time.",
+                "Prints: latent: iterations=N final_neg_elbo=E reconstruction_rmse=R forward_extrapolation_rmse=F "
+                        + "backward_extrapolation_rmse=B train_s=S",
                 "Plots: latent-extrapolation.png, latent-training.png"})
 public final class LatentDemo extends Demo {
 
@@ -51,7 +50,7 @@ public final class LatentDemo extends Demo {
     int spirals;
 
     @Option(names = "--grid", defaultValue = "40", paramLabel = "G",
-            description = "points of the shared time grid (default: ${DEFAULT-VALUE})")
+            description = "points of the time grid the observation times are drawn from (default: ${DEFAULT-VALUE})")
     int grid;
 
     @Option(names = "--observations", defaultValue = "15", paramLabel = "K",
@@ -65,6 +64,15 @@ public final class LatentDemo extends Demo {
     @Option(names = "--latent", defaultValue = "4", paramLabel = "L",
             description = "latent dimension (default: ${DEFAULT-VALUE})")
     int latentDim;
+
+    @Option(names = "--hidden", defaultValue = "25", paramLabel = "H",
+            description = "width of the GRU and of the dynamics' and decoder's hidden layers (default: ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--encoder", defaultValue = "rnn", paramLabel = "E",
+            description = "encoder: rnn (GRU fed the time gaps) or ode-rnn (ODE between observations) "
+                    + "(default: ${DEFAULT-VALUE})")
+    String encoder;
 
     @Option(names = "--method", defaultValue = "dopri5", paramLabel = "M",
             description = "ODE solver (default: ${DEFAULT-VALUE})")
@@ -84,120 +92,54 @@ public final class LatentDemo extends Demo {
 
     private static final double WINDOW = Math.PI;
 
-    /** Encoder (GRU backwards over the grid) → q(z₀) → latent ODE → decoder. */
-    final class Model extends Layer {
-        final GruCell gru;
-        final Linear toPosterior;
-        final Sequential dynamics;
-        final Sequential decoder;
-        final int hiddenSize = 25;
-        final Flows.NfeCounter nfe = new Flows.NfeCounter();
-
-        Model(Random rng) {
-            gru = registerModule("encoder", new GruCell(3, hiddenSize, rng));
-            toPosterior = registerModule("posterior", new Linear(hiddenSize, 2 * latentDim, rng));
-            dynamics = registerModule("dynamics", Mlp.builder(latentDim).hidden(20).hidden(20).out(latentDim)
-                    .activation(dev.neuralode.models.nn.Activation::elu).random(rng).build());
-            decoder = registerModule("decoder", Mlp.builder(latentDim).hidden(20).out(2).random(rng).build());
-        }
-
-        /** The posterior's mean and log-variance, {@code B × 2L}. */
-        Tensor encode(Tape tape, Datasets.Spirals d, int[] rows) {
-            Tensor h = tape.constant(new DMatrixRMaj(rows.length, hiddenSize));
-            for (int k = d.grid().length - 1; k >= 0; k--) {
-                DMatrixRMaj in = new DMatrixRMaj(rows.length, 3);
-                DMatrixRMaj m = new DMatrixRMaj(rows.length, hiddenSize);
-                boolean any = false;
-                for (int b = 0; b < rows.length; b++) {
-                    if (d.mask()[rows[b]][k]) {
-                        in.set(b, 0, d.obs()[rows[b]][k][0]);
-                        in.set(b, 1, d.obs()[rows[b]][k][1]);
-                        in.set(b, 2, 1.0);
-                        for (int j = 0; j < hiddenSize; j++) {
-                            m.set(b, j, 1.0);
-                        }
-                        any = true;
-                    }
-                }
-                if (!any) {
-                    continue;
-                }
-                Tensor next = gru.step(tape.constant(in), h);
-                h = h.add(next.sub(h).mul(tape.constant(m)));
-            }
-            return toPosterior.forward(h);
-        }
-
-        /** Decoded observations at the given times from latent initial states. */
-        List<Tensor> decode(Tensor z0, double[] times) {
-            List<Tensor> zs = Flows.solve(dynamics, z0, times, method, rtol, gradient, nfe);
-            List<Tensor> xs = new ArrayList<>();
-            for (Tensor z : zs) {
-                xs.add(decoder.forward(z));
-            }
-            return xs;
-        }
-
-        @Override
-        public Tensor forward(Tensor x) {
-            throw new UnsupportedOperationException("use encode and decode");
-        }
-    }
-
     @Override
     protected DemoResult run() throws Exception {
+        LatentOde.Encoder kind = switch (encoder.toLowerCase(Locale.ROOT).replace('_', '-')) {
+            case "rnn", "gru" -> LatentOde.Encoder.RNN;
+            case "ode-rnn", "odernn" -> LatentOde.Encoder.ODE_RNN;
+            default -> throw new IllegalArgumentException("unknown encoder '" + encoder + "'; valid: rnn, ode-rnn");
+        };
         Random rng = new Random(common.seed());
         Datasets.Spirals data = Datasets.spirals(spirals, grid, observations, WINDOW, noise, rng);
         Datasets.Spirals test = Datasets.spirals(8, grid, observations, WINDOW, noise, rng);
-        Model model = new Model(new Random(common.seed() + 1));
-        log.info("latent ODE: {} parameters, {} spirals x {} of {} grid times, noise {}", model.parameterCount(),
-                spirals, observations, grid, noise);
-        int[] all = java.util.stream.IntStream.range(0, spirals).toArray();
-        double logVarNoise = 2 * Math.log(noise);
+        List<IrregularSeries> trainSeries = series(data);
+        List<IrregularSeries> testSeries = series(test);
+        LatentOde model = new LatentOde(2, latentDim, hidden, kind, noise, Flows.options(method, rtol, rtol / 10, null),
+                Flows.gradient(gradient), common.seed() + 1);
+        log.info("latent ODE ({} encoder): {} parameters, {} spirals x {} of {} grid times, noise {}", kind,
+                model.parameterCount(), spirals, observations, grid, noise);
         Random noiseRng = new Random(common.seed() + 2);
         double[] losses = new double[iterations];
         Progress progress = new Progress(log, "latent", iterations);
         long start = System.nanoTime();
-        Trainer.builder(new Adam(model.parameters(), lr)).iterations(iterations).nfe(model.nfe)
+        Trainer.builder(new Adam(model.parameters(), lr)).iterations(iterations).nfe(model::nfe)
                 .callback(e -> {
                     losses[e.iteration()] = e.loss();
                     progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
                 })
                 .build()
-                .fit((tape, it) -> {
-                    Tensor post = model.encode(tape, data, all);
-                    Tensor mu = post.sliceCols(0, latentDim);
-                    Tensor logVar = post.sliceCols(latentDim, 2 * latentDim);
-                    Tensor z0 = LossFunctions.reparameterize(mu, logVar,
-                            LossFunctions.gaussianNoise(tape, all.length, latentDim, noiseRng));
-                    List<Tensor> xs = model.decode(z0, data.grid());
-                    return LossFunctions.negativeElbo(logLikelihood(tape, data, all, xs, logVarNoise), mu, logVar,
-                            Math.min(1.0, (it + 1.0) / (0.5 * iterations)));
-                });
+                // the KL weight grows from 0 to 1 over the first half of the run
+                .fit((tape, it) -> model.elbo(tape, trainSeries, Math.min(1.0, (it + 1.0) / (0.5 * iterations)),
+                        noiseRng).loss());
         double trainSeconds = (System.nanoTime() - start) * 1e-9;
 
-        // reconstruction and extrapolation error on held-out spirals, from the posterior mean
-        int[] testRows = java.util.stream.IntStream.range(0, test.size()).toArray();
+        // reconstruction and extrapolation on held-out spirals, decoded from the posterior mean at
+        // the batch's first observation time t0: forwards to the end of the truth grid, backwards
+        // (decreasing times) to its start
         Tape tape = new Tape();
         tape.noGrad();
-        Tensor mu = model.encode(tape, test, testRows).sliceCols(0, latentDim);
+        Tensor mu = model.encode(tape, testSeries)[0];
+        double t0 = testSeries.stream().mapToDouble(s -> s.times()[0]).min().orElseThrow();
         double[] tt = test.truthT();
-        int zero = 0;
-        while (tt[zero] < 0) {
-            zero++;
+        double[] fwdT = withStart(t0, Arrays.stream(tt).filter(t -> t > t0).toArray());
+        double[] before = Arrays.stream(tt).filter(t -> t < t0).toArray();
+        double[] bwdT = new double[before.length + 1];
+        bwdT[0] = t0;
+        for (int j = 0; j < before.length; j++) {
+            bwdT[j + 1] = before[before.length - 1 - j];
         }
-        double[] fwdT = java.util.Arrays.copyOfRange(tt, zero, tt.length);
-        double[] bwdT = new double[zero + 1];
-        for (int j = 0; j <= zero; j++) {
-            bwdT[j] = j == 0 ? 0.0 : tt[zero - j];
-        }
-        if (fwdT[0] != 0) {
-            double[] f = new double[fwdT.length + 1];
-            System.arraycopy(fwdT, 0, f, 1, fwdT.length);
-            fwdT = f;
-        }
-        List<Tensor> fwd = model.decode(mu, fwdT);
-        List<Tensor> bwd = model.decode(mu, bwdT);
+        List<Tensor> fwd = Arrays.asList(model.decode(mu, fwdT));
+        List<Tensor> bwd = Arrays.asList(model.decode(mu, bwdT));
         double[] err = errors(test, fwdT, fwd, bwdT, bwd);
         plots(test, fwdT, fwd, bwdT, bwd, losses);
 
@@ -214,30 +156,29 @@ public final class LatentDemo extends Demo {
         return new DemoResult("latent", summary, figures, images());
     }
 
-    /** Per-spiral masked Gaussian log-likelihood, {@code B × 1}. */
-    private static Tensor logLikelihood(Tape tape, Datasets.Spirals d, int[] rows, List<Tensor> xs, double logVar) {
-        Tensor total = null;
-        for (int k = 0; k < xs.size(); k++) {
-            DMatrixRMaj target = new DMatrixRMaj(rows.length, 2);
-            DMatrixRMaj m = new DMatrixRMaj(rows.length, 2);
-            boolean any = false;
-            for (int b = 0; b < rows.length; b++) {
-                if (d.mask()[rows[b]][k]) {
-                    target.set(b, 0, d.obs()[rows[b]][k][0]);
-                    target.set(b, 1, d.obs()[rows[b]][k][1]);
-                    m.set(b, 0, 1.0);
-                    m.set(b, 1, 1.0);
-                    any = true;
+    /** Each spiral as a series of its own observation times and noisy points. */
+    static List<IrregularSeries> series(Datasets.Spirals d) {
+        List<IrregularSeries> out = new ArrayList<>(d.size());
+        for (int s = 0; s < d.size(); s++) {
+            List<Double> ts = new ArrayList<>();
+            List<double[]> vs = new ArrayList<>();
+            for (int k = 0; k < d.grid().length; k++) {
+                if (d.mask()[s][k]) {
+                    ts.add(d.grid()[k]);
+                    vs.add(d.obs()[s][k]);
                 }
             }
-            if (!any) {
-                continue;
-            }
-            Tensor ll = LossFunctions.gaussianLogLikelihood(xs.get(k), tape.scalar(logVar), tape.constant(target))
-                    .mul(tape.constant(m)).sum(1);
-            total = total == null ? ll : total.add(ll);
+            out.add(new IrregularSeries(ts.stream().mapToDouble(Double::doubleValue).toArray(),
+                    vs.toArray(new double[0][])));
         }
-        return total;
+        return out;
+    }
+
+    private static double[] withStart(double t0, double[] rest) {
+        double[] out = new double[rest.length + 1];
+        out[0] = t0;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
     }
 
     /** RMS distance to the true curve: inside the window, after it, before it. */

@@ -58,9 +58,18 @@ class ModelDemosTest {
     }
 
     @Test
+    void cnfWithTheExactTrace() throws Exception {
+        DemoResult r = DemoAssertions.run(new CnfDemo(), out, "--iterations", "3", "--batch", "32",
+                "--hidden", "8", "--density", "moons");
+        DemoAssertions.figuresFinite(r);
+        assertThat(r.figure("test_nll")).isBetween(0.0, 20.0);
+        DemoAssertions.validPngs(r, 3);
+    }
+
+    @Test
     void cnf() throws Exception {
         DemoResult r = DemoAssertions.run(new CnfDemo(), out, "--iterations", "4", "--batch", "32",
-                "--hidden", "8", "--density", "circles");
+                "--hidden", "8", "--density", "circles", "--trace", "rademacher");
         DemoAssertions.figuresFinite(r);
         assertThat(r.figure("test_nll")).isBetween(0.0, 20.0);
         DemoAssertions.validPngs(r, 3);

@@ -10,6 +10,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.neuralode.adjoint.OdeSolveResult;
+import dev.neuralode.autodiff.Parameter;
+import dev.neuralode.autodiff.Tape;
+import dev.neuralode.models.nn.Sequential;
 import dev.neuralode.solvers.OdeSolvers;
 import dev.neuralode.solvers.SolverOptions;
 
@@ -63,5 +67,58 @@ class SpiralDemoTest {
         assertThat(r.figure("final_full_L1")).isBetween(0.0, 5.0);
         assertThat(r.figure("nfe_forward_per_iter")).isPositive();
         DemoAssertions.validPngs(r, 4);
+    }
+
+    @Test
+    void lossIsTheMeanAbsoluteErrorOverAllBatchPredictions() {
+        SpiralData d = SpiralData.reference();
+        SpiralData.Batch b = d.batch(new Random(5));
+        Sequential f = SpiralDemo.network(new Random(1));
+        DiffSolve solver = new DiffSolve(f, "dopri5", 1e-7, 1e-9, null, "direct");
+        Tape tape = new Tape();
+        OdeSolveResult pred = solver.solve(tape.constant(b.y0()), d.batchTimes());
+        double expected = 0;
+        for (int i = 0; i < 10; i++) {
+            for (int k = 0; k < 20; k++) {
+                for (int j = 0; j < 2; j++) {
+                    expected += Math.abs(pred.at(i).get(k, j) - b.target()[i][k][j]);
+                }
+            }
+        }
+        expected /= 10 * 20 * 2;
+        assertThat(SpiralDemo.batchLoss(pred, b).item()).isCloseTo(expected, within(1e-14));
+    }
+
+    /**
+     * The three gradient methods give the same parameter gradient of the benchmark's loss on a
+     * batch, to the solver tolerance (rtol 1e-7): a worse final L1 of one method after 2000
+     * iterations is the chaotic spread of training runs, not a wrong gradient.
+     */
+    @Test
+    void gradientMethodsAgreeOnABatch() {
+        SpiralData d = SpiralData.reference();
+        Random rng = new Random(0);
+        Sequential f = SpiralDemo.network(rng);
+        SpiralData.Batch b = d.batch(rng);
+        double[][] g = new double[3][];
+        String[] methods = {"direct", "adjoint", "checkpoint"};
+        for (int m = 0; m < 3; m++) {
+            f.zeroGrad();
+            Tape tape = new Tape();
+            OdeSolveResult pred = new DiffSolve(f, "dopri5", 1e-7, 1e-9, null, methods[m])
+                    .solve(tape.constant(b.y0()), d.batchTimes());
+            tape.backward(SpiralDemo.batchLoss(pred, b));
+            g[m] = f.parameters().stream().map(Parameter::grad).flatMapToDouble(p -> Arrays.stream(p.data)).toArray();
+        }
+        assertThat(Arrays.stream(g[0]).map(Math::abs).sum()).isPositive();
+        assertThat(AdjointDemo.relDiff(g[1], g[0])).isLessThan(1e-5);
+        assertThat(AdjointDemo.relDiff(g[2], g[0])).isLessThan(1e-5);
+    }
+
+    @Test
+    void l1IsTheMeanOverPointsAndCoordinates() {
+        double[][] truth = {{0, 0}, {1, 1}};
+        double[][] y = {{1, 0}, {1, 3}};
+        assertThat(SpiralDemo.l1(y, truth)).isEqualTo(0.75);
     }
 }

@@ -5,14 +5,16 @@ import dev.neuralode.models.nn.Module;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -37,7 +39,9 @@ import org.ejml.data.DMatrixRMaj;
  * header {@code {'descr': '<f8', 'fortran_order': False, 'shape': (rows, cols), }} padded with
  * spaces and a newline so the data starts at a multiple of 64 bytes, then the float64 values
  * little-endian in C (row-major) order. Writes are atomic: a temporary file in the target
- * directory is written, then renamed over the target.
+ * directory is written and flushed to disk, then renamed over the target (an atomic move where the
+ * file system supports one), so a reader sees either the old file or the complete new one, and a
+ * failed write leaves the old file as it was and no temporary file behind.
  *
  * <p>Reading accepts {@code <f8} (and {@code >f8}) arrays of 0, 1 or 2 dimensions, C or Fortran
  * order, stored or deflated ({@code savez_compressed}). A 1-D array of length n matches a
@@ -93,15 +97,24 @@ public final class Npz {
      *
      * @param path   the target file
      * @param arrays the arrays by name (saved as {@code name.npy}). Not modified.
-     * @throws IOException if writing fails (the target is then unchanged)
+     * @throws IOException              if writing fails (the target is then unchanged)
+     * @throws IllegalArgumentException if a name is empty or a value is null (nothing is written)
      */
     public static void write(Path path, Map<String, DMatrixRMaj> arrays) throws IOException {
+        for (Map.Entry<String, DMatrixRMaj> e : arrays.entrySet()) {
+            if (e.getKey() == null || e.getKey().isEmpty() || e.getValue() == null) {
+                throw new IllegalArgumentException("Npz.write: array name '" + e.getKey() + "' with value "
+                        + (e.getValue() == null ? "null" : "of shape " + e.getValue().numRows + "x"
+                        + e.getValue().numCols) + " (names must be non-empty, values non-null)");
+            }
+        }
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         try {
-            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                    ZipOutputStream zip = new ZipOutputStream(Channels.newOutputStream(ch))) {
                 for (Map.Entry<String, DMatrixRMaj> e : arrays.entrySet()) {
                     byte[] npy = npyBytes(e.getValue());
                     ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
@@ -115,6 +128,8 @@ public final class Npz {
                     zip.write(npy);
                     zip.closeEntry();
                 }
+                zip.finish();
+                ch.force(true); // the data is on disk before the rename makes it visible
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

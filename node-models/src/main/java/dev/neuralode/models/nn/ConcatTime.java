@@ -6,8 +6,10 @@ import java.util.Random;
 /**
  * A linear layer on the input with time appended as an extra feature,
  * {@code y = [x, t] Wᵀ + b} with {@code W} of shape {@code out × (in + 1)}; this makes dynamics
- * time-dependent, {@code f(t, h)} (the {@code ConcatLinear} of torchdiffeq's and FFJORD's
- * examples). Parameters: {@code weight}, {@code bias}.
+ * time-dependent, {@code f(t, h)}. This is the {@code ConcatLinear} layer of FFJORD's
+ * code except for the column order: there time is the <i>first</i> input column, here the last,
+ * so moving weights between the two means moving the weight's last column to the front.
+ * Parameters: {@code weight}, {@code bias}.
  */
 public final class ConcatTime extends Layer {
 

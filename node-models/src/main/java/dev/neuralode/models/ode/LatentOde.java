@@ -34,7 +34,12 @@ import org.ejml.data.DMatrixRMaj;
  *       sequences.</li>
  * </ol>
  * Every sequence has its own observation times: a batch is solved on the union of its times, and
- * each sequence uses (and is updated at) only its own points, through masks.
+ * each sequence uses (and is updated at) only its own points, through masks. The latent initial
+ * time {@code t0} is the earliest time of the batch. A sequence's encoding does not depend on the
+ * other sequences of its batch as long as they share that {@code t0} (the ODE-RNN hidden state of
+ * a sequence stays zero until its last observation, then follows the ODE down to {@code t0}; the
+ * GRU-only encoder's state is the one after the sequence's earliest observation).
+ * {@code LatentOdeTest.eachSequenceIsEncodedAndDecodedOnItsOwnTimes} checks this to 1e-10.
  *
  * <p>Children: {@code encoder} (GRU cell), {@code encoder_ode} (ODE-RNN only), {@code to_latent},
  * {@code dynamics}, {@code decoder}.
@@ -156,10 +161,18 @@ public final class LatentOde extends Module {
         boolean[] started = new boolean[nb];
         for (int k = g.times.length - 1; k >= 0; k--) {
             if (encoderOde != null && k < g.times.length - 1) {
-                // evolve the hidden state backwards from times[k+1] to times[k]
+                // evolve the hidden state backwards from times[k+1] to times[k]; a sequence whose
+                // last (first processed) observation is still ahead keeps h = 0, so its encoding
+                // does not depend on the other sequences of the batch
                 OdeSolveResult r = OdeSolve.solve(new TimeReversed(encoderOde), h,
                         new double[]{-g.times[k + 1], -g.times[k]}, options, method);
-                h = r.at(1);
+                DMatrixRMaj live = new DMatrixRMaj(nb, 1);
+                boolean all = true;
+                for (int b = 0; b < nb; b++) {
+                    live.data[b] = started[b] ? 1.0 : 0.0;
+                    all &= started[b];
+                }
+                h = all ? r.at(1) : r.at(1).mul(tape.constant(live));
             }
             DMatrixRMaj x = new DMatrixRMaj(nb, obsDim + 1);
             DMatrixRMaj mask = new DMatrixRMaj(nb, 1);

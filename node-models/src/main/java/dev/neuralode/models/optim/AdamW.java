@@ -12,6 +12,15 @@ import java.util.List;
 public final class AdamW extends Adam {
 
     /**
+     * AdamW with PyTorch's defaults and learning rate 1e-3.
+     *
+     * @param params the parameters
+     */
+    public AdamW(List<Parameter> params) {
+        this(params, 1e-3);
+    }
+
+    /**
      * AdamW with PyTorch's defaults.
      *
      * @param params the parameters

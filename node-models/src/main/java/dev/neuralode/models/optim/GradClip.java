@@ -33,6 +33,7 @@ public final class GradClip {
      * @param params  the parameters; their gradients are modified
      * @param maxNorm the largest allowed norm, positive
      * @return the norm before clipping
+     * @throws IllegalArgumentException if {@code maxNorm} is not positive
      */
     public static double byNorm(List<Parameter> params, double maxNorm) {
         if (!(maxNorm > 0)) {
@@ -56,8 +57,12 @@ public final class GradClip {
      *
      * @param params   the parameters; their gradients are modified
      * @param maxValue the bound, positive
+     * @throws IllegalArgumentException if {@code maxValue} is not positive
      */
     public static void byValue(List<Parameter> params, double maxValue) {
+        if (!(maxValue > 0)) {
+            throw new IllegalArgumentException("clip by value: maxValue must be positive, got " + maxValue);
+        }
         for (Parameter p : params) {
             double[] g = p.grad().data;
             for (int i = 0; i < g.length; i++) {

@@ -24,6 +24,15 @@ public final class RmsProp extends Optimizer {
     private final boolean centered;
 
     /**
+     * RMSprop with PyTorch's defaults, including the learning rate 1e-2.
+     *
+     * @param params the parameters
+     */
+    public RmsProp(List<Parameter> params) {
+        this(params, 1e-2);
+    }
+
+    /**
      * RMSprop with PyTorch's defaults.
      *
      * @param params the parameters

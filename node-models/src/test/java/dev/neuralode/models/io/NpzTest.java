@@ -94,6 +94,39 @@ class NpzTest {
             }
         }
         assertThat(names).containsExactly("0.weight.npy", "0.bias.npy", "2.weight.npy", "2.bias.npy");
+
+        // the ZIP structure itself, byte by byte (PKWARE APPNOTE 4.3): local headers, then the
+        // central directory, then the end record with the entry count
+        ByteBuffer z = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        int pos = 0;
+        List<String> local = new ArrayList<>();
+        while (z.getInt(pos) == 0x04034b50) {
+            assertThat(z.getShort(pos + 6) & 0x08).as("no data descriptor").isZero();
+            assertThat(z.getShort(pos + 8)).as("method: stored").isEqualTo((short) 0);
+            int crc = z.getInt(pos + 14);
+            int compressed = z.getInt(pos + 18);
+            int size = z.getInt(pos + 22);
+            int nameLen = z.getShort(pos + 26) & 0xffff;
+            int extraLen = z.getShort(pos + 28) & 0xffff;
+            assertThat(compressed).isEqualTo(size);
+            byte[] nameBytes = new byte[nameLen];
+            z.get(pos + 30, nameBytes);
+            local.add(new String(nameBytes, StandardCharsets.UTF_8));
+            int data = pos + 30 + nameLen + extraLen;
+            byte[] npy = new byte[size];
+            z.get(data, npy);
+            java.util.zip.CRC32 c = new java.util.zip.CRC32();
+            c.update(npy);
+            assertThat((int) c.getValue()).isEqualTo(crc);
+            assertThat(Arrays.copyOf(npy, 6)).containsExactly((byte) 0x93, 'N', 'U', 'M', 'P', 'Y');
+            pos = data + size;
+        }
+        assertThat(local).isEqualTo(names);
+        assertThat(z.getInt(pos)).as("central directory").isEqualTo(0x02014b50);
+        int end = z.capacity() - 22;
+        assertThat(z.getInt(end)).as("end of central directory").isEqualTo(0x06054b50);
+        assertThat(z.getShort(end + 10)).as("entry count").isEqualTo((short) 4);
+        assertThat(z.getInt(end + 16)).as("central directory offset").isEqualTo(pos);
     }
 
     @Test
@@ -193,6 +226,52 @@ class NpzTest {
                 .hasMessageContaining("flipped.npz");
         assertThat(snapshot(b)).usingRecursiveComparison().isEqualTo(before);
         assertThat(Files.readAllBytes(f)).isEqualTo(all);
+    }
+
+    /** Files written by NumPy 2.4 (see src/test/resources/npz/README.md). */
+    @Test
+    void readsFilesWrittenByNumpy() throws Exception {
+        double[] w = new double[6];
+        for (int k = 0; k < 6; k++) {
+            w[k] = (k - 2.5) / 3.0; // the same IEEE operations as numpy's (arange(6) - 2.5) / 3.0
+        }
+        double[] b = {0.125, -1.0 / 3.0, 1e-300};
+        for (String file : new String[]{"linear_2_3.npz", "linear_2_3_compressed.npz"}) {
+            Path f = Path.of(getClass().getResource("/npz/" + file).toURI());
+            Linear lin = new Linear(2, 3, new Random(0));
+            Npz.load(lin, f);
+            assertThat(lin.param("weight").value().data).as(file).containsExactly(w);
+            assertThat(lin.param("bias").value().data).as(file).containsExactly(b);
+            assertThat(Npz.read(f).get("bias").shape()).containsExactly(3);
+        }
+        Path f32 = Path.of(getClass().getResource("/npz/float32.npz").toURI());
+        Linear lin = new Linear(2, 3, new Random(0));
+        double[] before = lin.param("bias").value().data.clone();
+        assertThatThrownBy(() -> Npz.load(lin, f32)).isInstanceOf(IOException.class)
+                .hasMessageContaining("entry 'weight.npy'").hasMessageContaining("dtype '<f4' is not float64");
+        assertThat(lin.param("bias").value().data).containsExactly(before);
+    }
+
+    /** A write that fails part-way leaves the previous file intact and no temporary file. */
+    @Test
+    void failedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
+        Path f = dir.resolve("model.npz");
+        Npz.save(model(1), f);
+        byte[] old = Files.readAllBytes(f);
+        Map<String, DMatrixRMaj> arrays = new LinkedHashMap<>();
+        arrays.put("good", new DMatrixRMaj(2, 2, true, 1, 2, 3, 4));
+        DMatrixRMaj broken = new DMatrixRMaj(3, 3);
+        broken.data = new double[2]; // inconsistent: fails while the second entry is written
+        arrays.put("broken", broken);
+        assertThatThrownBy(() -> Npz.write(f, arrays)).isInstanceOf(RuntimeException.class);
+        assertThat(Files.readAllBytes(f)).isEqualTo(old);
+        try (var s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("model.npz");
+        }
+        Map<String, DMatrixRMaj> withNull = new LinkedHashMap<>();
+        withNull.put("w", null);
+        assertThatThrownBy(() -> Npz.write(f, withNull)).hasMessageContaining("array name 'w' with value null");
+        assertThat(Files.readAllBytes(f)).isEqualTo(old);
     }
 
     @Test

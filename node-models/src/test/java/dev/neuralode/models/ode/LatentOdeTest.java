@@ -2,6 +2,7 @@ package dev.neuralode.models.ode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.neuralode.adjoint.GradientMethod;
 import dev.neuralode.autodiff.Tape;
@@ -82,6 +83,53 @@ class LatentOdeTest {
         var pred = model.predict(tape, data.subList(0, 2), new double[]{0.0, 1.0, 2.0});
         assertThat(pred).hasSize(3);
         assertThat(pred[2].rows()).isEqualTo(2);
+    }
+
+    /**
+     * Masks: with each sequence on its own times (sharing only t0 = 0), a sequence's posterior and
+     * its predictions at its own times are the same in a batch as alone, for both encoders; and the
+     * ELBO's parts add up to the loss.
+     */
+    @Test
+    void eachSequenceIsEncodedAndDecodedOnItsOwnTimes() {
+        Random rng = new Random(4);
+        double[][] times = {{0, 0.3, 0.7, 1.5}, {0, 0.2, 0.3, 2.0, 2.4}, {0, 1.1}};
+        List<IrregularSeries> batch = new ArrayList<>();
+        for (double[] t : times) {
+            double[][] v = new double[t.length][2];
+            for (double[] row : v) {
+                row[0] = rng.nextGaussian();
+                row[1] = rng.nextGaussian();
+            }
+            batch.add(new IrregularSeries(t, v));
+        }
+        double[] union = {0, 0.2, 0.3, 0.7, 1.1, 1.5, 2.0, 2.4};
+        for (LatentOde.Encoder kind : LatentOde.Encoder.values()) {
+            LatentOde model = new LatentOde(2, 3, 8, kind, 0.1, RK4, GradientMethod.direct(), 2);
+            Tape tape = new Tape();
+            var q = model.encode(tape, batch);
+            var pred = model.predict(tape, batch, union);
+            for (int b = 0; b < batch.size(); b++) {
+                var alone = model.encode(tape, List.of(batch.get(b)));
+                var own = model.predict(tape, List.of(batch.get(b)), times[b]);
+                for (int j = 0; j < 3; j++) {
+                    assertThat(alone[0].get(0, j)).as("%s mu[%d][%d]", kind, b, j).isCloseTo(q[0].get(b, j), within(1e-10));
+                    assertThat(alone[1].get(0, j)).as("%s logVar[%d][%d]", kind, b, j)
+                            .isCloseTo(q[1].get(b, j), within(1e-10));
+                }
+                for (int i = 0; i < times[b].length; i++) {
+                    int k = java.util.Arrays.binarySearch(union, times[b][i]);
+                    for (int j = 0; j < 2; j++) {
+                        assertThat(own[i].get(0, j)).as("%s prediction", kind).isCloseTo(pred[k].get(b, j), within(1e-10));
+                    }
+                }
+            }
+            LatentOde.Elbo e = model.elbo(new Tape(), batch, 1.0, new Random(1));
+            assertThat(e.loss().item()).isCloseTo(-e.logLikelihood() + e.kl(), within(1e-9));
+            LatentOde.Elbo half = model.elbo(new Tape(), batch, 0.5, new Random(1));
+            assertThat(half.loss().item()).isCloseTo(-e.logLikelihood() + 0.5 * e.kl(), within(1e-9));
+            assertThat(e.kl()).isPositive();
+        }
     }
 
     @Test
