@@ -140,5 +140,9 @@ class LatentOdeTest {
         List<IrregularSeries> wrong = List.of(new IrregularSeries(new double[]{0, 1}, new double[2][3]));
         assertThatThrownBy(() -> model.elbo(new Tape(), wrong, 1.0, new Random(0)))
                 .hasMessageContaining("width 3").hasMessageContaining("expects 2");
+        List<IrregularSeries> ok = List.of(new IrregularSeries(new double[]{0.5, 1}, new double[2][2]));
+        assertThatThrownBy(() -> model.predict(new Tape(), ok, new double[]{0.0, 1.0}))
+                .hasMessageContaining("earliest observation time 0.5").hasMessageContaining("got 0.0");
+        assertThat(model.predict(new Tape(), ok, new double[]{0.5, 2.0})).hasSize(2);
     }
 }
