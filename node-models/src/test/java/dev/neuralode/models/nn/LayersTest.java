@@ -41,6 +41,12 @@ class LayersTest {
         assertThat(net.parameterCount()).isEqualTo(2 * 4 + 4 + 4 * 3 + 3 + 3 + 1);
         assertThat(net.encoder.get(0).path()).isEqualTo("encoder.0");
         assertThat(net.toString()).contains("(encoder): Sequential").contains("weight: 4x2");
+        // a module has one parent, so each parameter has one name
+        Linear shared = new Linear(2, 2, new Random(0));
+        new Sequential(shared);
+        assertThatThrownBy(() -> new Sequential(shared)).hasMessageContaining("'0' (Linear 2->2)")
+                .hasMessageContaining("already part of a model");
+        assertThatThrownBy(() -> new Sequential().add(net.head)).hasMessageContaining("'head' (Linear 3->1)");
     }
 
     @Test
