@@ -57,11 +57,18 @@ public abstract class Module {
      * @param child     the child module
      * @param <M>       the child's type
      * @return {@code child}, for chaining
-     * @throws IllegalArgumentException if the name is empty, contains a dot, or is taken
+     * @throws IllegalArgumentException if the name is empty, contains a dot, or is taken, or if
+     *                                  the child is already registered in some module (a module
+     *                                  has one parent, so its parameters have one name)
      */
     protected final <M extends Module> M registerModule(String localName, M child) {
         checkLocalName(localName);
         Objects.requireNonNull(child, "child");
+        if (child == this || !((Module) child).path.isEmpty()) {
+            throw new IllegalArgumentException("module " + describe() + ": cannot register " + child.describe()
+                    + " as '" + localName + "': it is already part of a model (a module has one parent; "
+                    + "create a new one instead of sharing it)");
+        }
         children.put(localName, child);
         ((Module) child).rename(qualify(path, localName));
         return child;

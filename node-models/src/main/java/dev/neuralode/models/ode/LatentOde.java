@@ -270,8 +270,20 @@ public final class LatentOde extends Module {
      * @param times output times, increasing, {@code times[0]} the earliest observation time of the
      *              batch (the latent initial time)
      * @return one {@code batch × obsDim} prediction per time
+     * @throws IllegalArgumentException if {@code times[0]} is not the batch's earliest observation
+     *                                  time
      */
     public Tensor[] predict(Tape tape, List<IrregularSeries> batch, double[] times) {
+        checkBatch(batch);
+        double t0 = Double.POSITIVE_INFINITY;
+        for (IrregularSeries s : batch) {
+            t0 = Math.min(t0, s.times()[0]);
+        }
+        if (times.length == 0 || times[0] != t0) {
+            throw new IllegalArgumentException("LatentOde.predict: times[0] must be the batch's earliest observation "
+                    + "time " + t0 + " (the latent initial time), got "
+                    + (times.length == 0 ? "no times" : String.valueOf(times[0])));
+        }
         Tensor[] q = encode(tape, batch);
         return decode(q[0], times);
     }

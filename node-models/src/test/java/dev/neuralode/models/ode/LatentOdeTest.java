@@ -132,6 +132,41 @@ class LatentOdeTest {
         }
     }
 
+    /**
+     * End to end (encoder run backwards with masks, reparameterisation, latent solve, decoder,
+     * ELBO): every parameter's gradient of the negative ELBO matches central differences, for
+     * both encoders, with fixed noise ε.
+     */
+    @Test
+    void elboGradientMatchesFiniteDifferencesForBothEncoders() {
+        List<IrregularSeries> batch = spirals(3, 4, 0.1, new Random(6));
+        for (LatentOde.Encoder kind : LatentOde.Encoder.values()) {
+            LatentOde model = new LatentOde(2, 2, 4, kind, 0.3, RK4, GradientMethod.direct(), 3);
+            Tape tape = new Tape();
+            tape.backward(model.elbo(tape, batch, 1.0, new Random(11)).loss());
+            double err = 0;
+            double scale = 0;
+            double h = 1e-6;
+            for (var p : model.parameters()) {
+                for (int i = 0; i < p.size(); i++) {
+                    double v = p.value().data[i];
+                    p.value().data[i] = v + h;
+                    double up = model.elbo(new Tape(), batch, 1.0, new Random(11)).loss().item();
+                    p.value().data[i] = v - h;
+                    double down = model.elbo(new Tape(), batch, 1.0, new Random(11)).loss().item();
+                    p.value().data[i] = v;
+                    double fd = (up - down) / (2 * h);
+                    err = Math.max(err, Math.abs(p.grad().data[i] - fd) / (1 + Math.abs(fd)));
+                    scale = Math.max(scale, Math.abs(fd));
+                }
+            }
+            System.out.printf("latent ODE (%s): %d parameters, max relative |grad - finite difference| %.1e"
+                    + " (max |grad| %.2f)%n", kind, model.parameterCount(), err, scale);
+            assertThat(scale).isGreaterThan(1.0);
+            assertThat(err).as(kind.toString()).isLessThan(1e-6);
+        }
+    }
+
     @Test
     void badSequencesAreRejected() {
         assertThatThrownBy(() -> new IrregularSeries(new double[]{0, 0.5, 0.4}, new double[3][2]))
@@ -140,5 +175,9 @@ class LatentOdeTest {
         List<IrregularSeries> wrong = List.of(new IrregularSeries(new double[]{0, 1}, new double[2][3]));
         assertThatThrownBy(() -> model.elbo(new Tape(), wrong, 1.0, new Random(0)))
                 .hasMessageContaining("width 3").hasMessageContaining("expects 2");
+        List<IrregularSeries> ok = List.of(new IrregularSeries(new double[]{0.5, 1}, new double[2][2]));
+        assertThatThrownBy(() -> model.predict(new Tape(), ok, new double[]{0.0, 1.0}))
+                .hasMessageContaining("earliest observation time 0.5").hasMessageContaining("got 0.0");
+        assertThat(model.predict(new Tape(), ok, new double[]{0.5, 2.0})).hasSize(2);
     }
 }
