@@ -79,7 +79,6 @@ public final class AnodeDemo extends Demo {
     final class Model {
         final int p;
         final AugmentedNeuralOde net;
-        final Flows.NfeCounter nfe = new Flows.NfeCounter();
 
         Model(int p, Random rng) {
             this.p = p;
@@ -100,9 +99,7 @@ public final class AnodeDemo extends Demo {
         }
 
         Tensor forward(Tensor x) {
-            Tensor y = net.forward(x);
-            nfe.add(x.tape(), net.ode().lastResult());
-            return y;
+            return net.forward(x);
         }
 
         int parameterCount() {
@@ -149,7 +146,7 @@ public final class AnodeDemo extends Demo {
             y.data[i] = data.labels()[i];
         }
         Progress progress = new Progress(log, name, iterations);
-        Trainer.builder(new Adam(m.net.parameters(), lr)).iterations(iterations).nfe(m.nfe)
+        Trainer.builder(new Adam(m.net.parameters(), lr)).iterations(iterations).nfe(m.net::nfe)
                 .callback(e -> {
                     hist[0][e.iteration()] = e.loss();
                     hist[1][e.iteration()] = e.forwardNfe() + e.backwardNfe();

@@ -57,7 +57,7 @@ public final class CnfDemo extends Demo {
             description = "Adam iterations (default: ${DEFAULT-VALUE})")
     int iterations;
 
-    @Option(names = "--batch", defaultValue = "256", paramLabel = "B",
+    @Option(names = "--batch", defaultValue = "128", paramLabel = "B",
             description = "fresh target samples per iteration (default: ${DEFAULT-VALUE})")
     int batch;
 

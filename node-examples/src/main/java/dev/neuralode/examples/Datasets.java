@@ -139,7 +139,7 @@ public final class Datasets {
 
     /**
      * Noisy spirals observed at irregular times: every spiral sees its own random subset of a
-     * shared time grid (so a batch is solved once on the grid and the loss is masked).
+     * shared time grid.
      *
      * @param grid      the shared observation grid, {@code 0 .. window}
      * @param mask      {@code [spiral][k]}: whether spiral observes grid time k

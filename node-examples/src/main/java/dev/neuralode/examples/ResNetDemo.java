@@ -120,7 +120,6 @@ public final class ResNetDemo extends Demo {
     final class OdeNet extends Layer {
         final NeuralOde net;
         final Linear head;
-        final Flows.NfeCounter nfe = new Flows.NfeCounter();
 
         OdeNet(int hidden, Random rng) {
             Sequential f = Mlp.builder(2).hidden(hidden).out(2).time(Mlp.TimeMode.CONCAT).random(rng).build();
@@ -133,7 +132,6 @@ public final class ResNetDemo extends Demo {
         /** The hidden states at any times (times[0] = 0 is the input). */
         List<Tensor> states(Tensor x, double[] times) {
             OdeSolveResult r = net.ode().trajectory(x, times);
-            nfe.add(x.tape(), r);
             List<Tensor> out = new ArrayList<>();
             for (int i = 0; i < times.length; i++) {
                 out.add(r.at(i));
@@ -143,9 +141,7 @@ public final class ResNetDemo extends Demo {
 
         @Override
         public Tensor forward(Tensor x) {
-            Tensor y = net.forward(x);
-            nfe.add(x.tape(), net.ode().lastResult());
-            return y;
+            return net.forward(x);
         }
     }
 
@@ -161,12 +157,12 @@ public final class ResNetDemo extends Demo {
         log.info("ResNet: {} blocks, {} parameters; ODE net: {} parameters ({} {} gradient)",
                 blocks, resnet.parameterCount(), ode.parameterCount(), method, gradient);
         double resTime = train("resnet", resnet, train, () -> 0L);
-        double odeTime = train("odenet", ode, train, ode.nfe);
+        double odeTime = train("odenet", ode, train, ode.net::nfe);
 
         double resAcc = accuracy(resnet, test);
-        long nfe0 = ode.nfe.getAsLong();
+        long nfe0 = ode.net.nfe();
         double odeAcc = accuracy(ode, test);
-        long nfePerForward = ode.nfe.getAsLong() - nfe0;
+        long nfePerForward = ode.net.nfe() - nfe0;
 
         // accuracy of the shared classifier along depth: blocks k/N for the ResNet, any T for the ODE
         int nT = 21;

@@ -24,6 +24,43 @@ class MainTest {
         }
     }
 
+    /** The real command path: exit status 0, PNGs in the output folder, one summary line on stdout. */
+    @Test
+    void aDemoPrintsOnlyItsSummaryOnStandardOutput(@org.junit.jupiter.api.io.TempDir java.nio.file.Path out)
+            throws Exception {
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        int status;
+        try {
+            System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+            status = Main.execute("euler", "--levels", "3", "--output", out.toString());
+        } finally {
+            System.setOut(saved);
+        }
+        assertThat(status).isZero();
+        String stdout = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(stdout.lines()).hasSize(1).first().asString().startsWith("euler: order_euler=");
+        try (var files = java.nio.file.Files.list(out)) {
+            assertThat(files.filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void badOptionValueIsAUsageErrorNamingTheChoices(@org.junit.jupiter.api.io.TempDir java.nio.file.Path out) {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        int status;
+        try {
+            System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+            status = Main.execute("spiral", "--gradient", "sideways", "--iterations", "1", "--output", out.toString());
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(status).isEqualTo(2);
+        assertThat(buf.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("unknown gradient 'sideways'; valid: direct, adjoint, checkpoint");
+    }
+
     @Test
     void unknownOptionIsAUsageError() {
         CommandLine cl = new CommandLine(new Main());

@@ -58,6 +58,15 @@ class ModelDemosTest {
     }
 
     @Test
+    void latentWithTheOdeRnnEncoder() throws Exception {
+        DemoResult r = DemoAssertions.run(new LatentDemo(), out, "--iterations", "2", "--spirals", "4",
+                "--grid", "8", "--observations", "4", "--hidden", "8", "--encoder", "ode-rnn");
+        DemoAssertions.figuresFinite(r);
+        assertThat(r.figure("backward_extrapolation_rmse")).isPositive().isLessThan(10);
+        DemoAssertions.validPngs(r, 2);
+    }
+
+    @Test
     void cnfWithTheExactTrace() throws Exception {
         DemoResult r = DemoAssertions.run(new CnfDemo(), out, "--iterations", "3", "--batch", "32",
                 "--hidden", "8", "--density", "moons");
