@@ -206,8 +206,11 @@ public final class LatentOde extends Module {
      * Integrates latent initial states over the union of the batch's times and decodes.
      *
      * @param z0    the latent states at the first time, {@code batch × latent}
-     * @param times the output times, increasing; {@code times[0]} is the time of {@code z0}
+     * @param times the output times, strictly monotone: increasing to predict forwards, or
+     *              decreasing to extrapolate backwards in time; {@code times[0]} is the time of
+     *              {@code z0}
      * @return one {@code batch × obsDim} prediction per time
+     * @throws IllegalArgumentException if the times are not strictly monotone (from the solve)
      */
     public Tensor[] decode(Tensor z0, double[] times) {
         Tensor[] out = new Tensor[times.length];
