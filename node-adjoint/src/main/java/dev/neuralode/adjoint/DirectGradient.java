@@ -27,7 +27,11 @@ import java.util.Arrays;
  *   h̄ = Σ_i c_i τ̄_i + Σ_i b_i ȳ1·K_i + Σ_o (g_o·Σ_i w_i K_i - θ_o d_o) + Σ_l Ȳ_l·Σ_{j&lt;l} a_lj K_j
  * </pre>
  * Stages are recomputed from the stored state at the start of the step; only the stages the
- * step's result depends on (all of them when an output lies inside the step).
+ * step's result depends on (all of them when an output lies inside the step). For a
+ * {@link TapeOdeSystem} each recomputed stage is recorded on its own small tape and swept once
+ * with its cotangent, so a stage costs one evaluation of the dynamics plus one reverse sweep
+ * (other systems: a derivative and a vector–Jacobian product). Both are counted in the backward
+ * evaluations.
  *
  * <p>Times. Step sizes are constants except where the solver clips a step to land on a
  * breakpoint ({@code stepTimes} or the final time): that step's size is {@code t_break - t}. The
@@ -186,6 +190,9 @@ final class DirectGradient implements GradientMethod {
                         + " lies beyond the recorded steps");
             }
 
+            // tape-backed dynamics: each recomputed stage is recorded once and swept once
+            TapeOdeSystem recorder = system instanceof TapeOdeSystem ts ? ts : null;
+            TapeOdeSystem.Recorded[] rec = new TapeOdeSystem.Recorded[total];
             double[][] kk = new double[total][n];
             double[][] yStage = new double[total][n];
             double[][] yBar = new double[total][n];
@@ -258,7 +265,11 @@ final class DirectGradient implements GradientMethod {
                             }
                         }
                     }
-                    system.derivative(t + c[i] * h, yi, kk[i]);
+                    if (recorder != null) {
+                        rec[i] = recorder.record(t + c[i] * h, yi, kk[i], true, p > 0, true);
+                    } else {
+                        system.derivative(t + c[i] * h, yi, kk[i]);
+                    }
                     evals++;
                 }
                 // reverse: stages last to first
@@ -298,7 +309,12 @@ final class DirectGradient implements GradientMethod {
                     for (int q = 0; q < n; q++) {
                         kBar[q] *= h;
                     }
-                    system.vectorJacobianProduct(t + c[i] * h, yStage[i], kBar, null, yBar[i], thTmp, tau);
+                    if (recorder != null) {
+                        rec[i].vectorJacobianProduct(kBar, yBar[i], p > 0 ? thTmp : null, tau);
+                        rec[i] = null;
+                    } else {
+                        system.vectorJacobianProduct(t + c[i] * h, yStage[i], kBar, null, yBar[i], thTmp, tau);
+                    }
                     evals++;
                     for (int q = 0; q < p; q++) {
                         thBar[q] += thTmp[q];

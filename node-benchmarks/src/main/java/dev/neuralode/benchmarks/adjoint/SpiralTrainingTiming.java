@@ -26,8 +26,9 @@ import org.ejml.data.DMatrixRMaj;
  * java -cp node-benchmarks/target/benchmarks.jar dev.neuralode.benchmarks.adjoint.SpiralTrainingTiming [iterations] [rounds]
  * </pre>
  * Prints, per gradient method and round, milliseconds per iteration (mean over the round after
- * a warm-up round) and forward / backward function evaluations per iteration. Rounds alternate
- * between the methods so drifting machine load affects both alike.
+ * a warm-up round; wall clock and the thread's CPU time, which a loaded machine disturbs less)
+ * and forward / backward function evaluations per iteration. Rounds alternate between the
+ * methods so drifting machine load affects both alike.
  */
 public final class SpiralTrainingTiming {
 
@@ -134,19 +135,22 @@ public final class SpiralTrainingTiming {
                 runs[k].iteration(methods[k]); // warm-up round
             }
         }
-        System.out.println("| method | round | ms per iteration | forward nfe / it | backward nfe / it |");
-        System.out.println("|---|---|---|---|---|");
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        System.out.println("| method | round | ms per iteration (wall) | ms per iteration (thread CPU) | forward nfe / it | backward nfe / it |");
+        System.out.println("|---|---|---|---|---|---|");
         for (int round = 1; round <= rounds; round++) {
             for (int k = 0; k < 2; k++) {
                 SpiralTrainingTiming run = runs[k];
                 run.forwardEvals = 0;
                 run.backwardEvals = 0;
                 long s = System.nanoTime();
+                long c = mx.getCurrentThreadCpuTime();
                 for (int i = 0; i < iters; i++) {
                     run.iteration(methods[k]);
                 }
+                double cpu = (mx.getCurrentThreadCpuTime() - c) / 1e6 / iters;
                 double ms = (System.nanoTime() - s) / 1e6 / iters;
-                System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.1f | %.1f |%n", names[k], round, ms,
+                System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.1f | %.1f |%n", names[k], round, ms, cpu,
                         (double) run.forwardEvals / iters, (double) run.backwardEvals / iters);
             }
         }
