@@ -43,6 +43,19 @@ final class DirectGradient implements GradientMethod {
 
     private static final String PASS = "backward pass of backprop through the solver";
 
+    /** Default number of forward evaluations kept recorded (see {@link GradientMethod#direct(int)}). */
+    static final int DEFAULT_RECORDED = 1024;
+
+    private final int recordCap;
+
+    DirectGradient(int recordCap) {
+        if (recordCap < 0) {
+            throw new IllegalArgumentException("direct: the number of recorded evaluations must be >= 0, got "
+                    + recordCap);
+        }
+        this.recordCap = recordCap;
+    }
+
     @Override
     public String name() {
         return "direct";
@@ -57,20 +70,37 @@ final class DirectGradient implements GradientMethod {
         Passes.DoubleList stepH = new Passes.DoubleList(64);
         Passes.DoubleList stepStates = new Passes.DoubleList(64 * n);
         SolverOptions o = options;
+        TapeOdeSystem recorder = keep && recordCap > 0 && system instanceof TapeOdeSystem ts ? ts : null;
+        java.util.List<TapeOdeSystem.Recorded> calls = recorder == null ? null : new java.util.ArrayList<>();
+        Passes.DoubleList callEnd = new Passes.DoubleList(64);
         if (keep) {
             stepStates.addAll(y0, n);
             o = Passes.withObserver(options, (t, h, y, r) -> {
                 stepEnd.add(t);
                 stepH.add(h);
                 stepStates.addAll(y, n);
+                if (calls != null) {
+                    callEnd.add(calls.size());
+                }
             });
         }
-        OdeSolution sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
+        OdeSolution sol;
+        if (recorder != null) {
+            recorder.startRecording(calls, recordCap);
+            try {
+                sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
+            } finally {
+                recorder.stopRecording();
+            }
+        } else {
+            sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
+        }
         double[] states = new double[m * n];
         for (int i = 0; i < m; i++) {
             System.arraycopy(sol.state(i), 0, states, i * n, n);
         }
-        return new Pass(system, times.clone(), states, options, sol.stats(), stepEnd, stepH, stepStates);
+        return new Pass(system, times.clone(), states, options, sol.stats(), stepEnd, stepH, stepStates,
+                calls, callEnd);
     }
 
     private static final class Pass implements ForwardPass {
@@ -82,10 +112,15 @@ final class DirectGradient implements GradientMethod {
         private final Passes.DoubleList stepEnd;
         private final Passes.DoubleList stepH;
         private final Passes.DoubleList stepStates;
+        private final java.util.List<TapeOdeSystem.Recorded> calls;
+        private final Passes.DoubleList callEnd;
 
         Pass(DifferentiableOdeSystem system, double[] times, double[] states, SolverOptions options,
              SolverStats stats, Passes.DoubleList stepEnd, Passes.DoubleList stepH,
-             Passes.DoubleList stepStates) {
+             Passes.DoubleList stepStates, java.util.List<TapeOdeSystem.Recorded> calls,
+             Passes.DoubleList callEnd) {
+            this.calls = calls;
+            this.callEnd = callEnd;
             this.system = system;
             this.times = times;
             this.states = states;
@@ -108,7 +143,37 @@ final class DirectGradient implements GradientMethod {
 
         @Override
         public long storedDoubles() {
-            return states.length + times.length + stepEnd.size + stepH.size + stepStates.size;
+            long recorded = calls == null ? 0 : 2L * calls.size() * system.dimension() + callEnd.size;
+            return states.length + times.length + stepEnd.size + stepH.size + stepStates.size + recorded;
+        }
+
+        /**
+         * The forward evaluation of step {@code st}'s stage at time {@code t} and state {@code y}, if it
+         * was recorded: searched among the calls since the observer saw step {@code st - 2}, latest first,
+         * matching the time and the state to rounding.
+         */
+        private TapeOdeSystem.Recorded recorded(int st, double t, double[] y) {
+            if (calls == null) {
+                return null;
+            }
+            int hi = st < callEnd.size ? (int) callEnd.data[st] : calls.size();
+            int lo = st >= 2 ? (int) callEnd.data[st - 2] : 0;
+            double tTol = 1e-13 * Math.max(1.0, Math.abs(t));
+            for (int k = Math.min(hi, calls.size()) - 1; k >= lo; k--) {
+                TapeOdeSystem.Recorded r = calls.get(k);
+                if (Math.abs(r.time - t) > tTol) {
+                    continue;
+                }
+                double[] in = r.input;
+                boolean same = true;
+                for (int q = 0; q < y.length && same; q++) {
+                    same = Math.abs(in[q] - y[q]) <= 1e-12 * (1.0 + Math.abs(y[q]));
+                }
+                if (same) {
+                    return r;
+                }
+            }
+            return null;
         }
 
         /** The breakpoints of the solve: step times strictly inside, then the final time. */
@@ -265,6 +330,13 @@ final class DirectGradient implements GradientMethod {
                             }
                         }
                     }
+                    rec[i] = null;
+                    TapeOdeSystem.Recorded kept = recorded(st, t + c[i] * h, yi);
+                    if (kept != null) {
+                        rec[i] = kept;
+                        System.arraycopy(kept.output(), 0, kk[i], 0, n);
+                        continue;
+                    }
                     if (recorder != null) {
                         rec[i] = recorder.record(t + c[i] * h, yi, kk[i], true, p > 0, true);
                     } else {
@@ -309,9 +381,8 @@ final class DirectGradient implements GradientMethod {
                     for (int q = 0; q < n; q++) {
                         kBar[q] *= h;
                     }
-                    if (recorder != null) {
+                    if (rec[i] != null) {
                         rec[i].vectorJacobianProduct(kBar, yBar[i], p > 0 ? thTmp : null, tau);
-                        rec[i] = null;
                     } else {
                         system.vectorJacobianProduct(t + c[i] * h, yStage[i], kBar, null, yBar[i], thTmp, tau);
                     }

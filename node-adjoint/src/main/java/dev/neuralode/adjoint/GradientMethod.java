@@ -74,13 +74,33 @@ public interface GradientMethod {
      * Step sizes are treated as constants, as Diffrax does: the steps of the interval between two
      * output times move with its start time and its last step ends at its end time, so the time
      * gradients are those of the arithmetic performed, but the dependence of the step-size
-     * controller's choices on the state is ignored. Output times are made step boundaries.
-     * Memory: one state per accepted step.
+     * controller's choices on the state is ignored. The steps are exactly those of the plain
+     * solve (same evaluations); outputs between step boundaries come from the solver's dense
+     * interpolant (cubic Hermite, the dopri5 and tsit5 order-4 extensions, DOP853's order-7 dense
+     * output), which is linear in the step's start state and stage derivatives and is
+     * differentiated with them.
+     * Memory: one state per accepted step, plus the recorded tapes of up to 1024 forward
+     * evaluations (see {@link #direct(int)}).
      *
      * @return the method
      */
     static GradientMethod direct() {
-        return new DirectGradient();
+        return new DirectGradient(DirectGradient.DEFAULT_RECORDED);
+    }
+
+    /**
+     * Backpropagation through the solver (see {@link #direct()}) keeping the recorded tapes of the
+     * first {@code recordedEvaluations} evaluations of a {@link Dynamics} in the forward solve.
+     * The backward pass then sweeps those tapes instead of evaluating the stages again (about one
+     * evaluation of the dynamics saved per stage); stages beyond the limit are recomputed from the
+     * stored step-start state. Each recording holds the dynamics' intermediate values, so memory
+     * grows with the limit; 0 keeps only one state per step.
+     *
+     * @param recordedEvaluations the most forward evaluations kept recorded, at least 0
+     * @return the method
+     */
+    static GradientMethod direct(int recordedEvaluations) {
+        return new DirectGradient(recordedEvaluations);
     }
 
     /**

@@ -46,6 +46,8 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
     private final Tensor tScratch;
     private final Tensor hScratch;
     private long evaluations;
+    private java.util.List<Recorded> sink;
+    private int sinkCap;
 
     /**
      * Wraps a dynamics for states of shape {@code batch × dim}.
@@ -170,6 +172,10 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
 
     @Override
     public void derivative(double t, double[] y, double[] dydt) {
+        if (sink != null && sink.size() < sinkCap) {
+            sink.add(record(t, y, dydt, true, parameterCount > 0, true));
+            return;
+        }
         tValue.data[0] = t;
         System.arraycopy(y, 0, hValue.data, 0, batch * dim);
         Tensor out = dynamics.apply(tScratch, hScratch);
@@ -186,6 +192,25 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
             return;
         }
         r.vectorJacobianProduct(a, aDy, aDtheta, aDt);
+    }
+
+    /**
+     * Until {@link #stopRecording()}, {@link #derivative} records each of its first {@code cap}
+     * evaluations on its own tape (as {@link #record} does) and appends it to {@code sink}; later
+     * evaluations take the no-grad path. Used by backprop through the solver to keep the forward
+     * solve's stages.
+     *
+     * @param sink receives the recordings in call order
+     * @param cap  the most evaluations to record
+     */
+    void startRecording(java.util.List<Recorded> sink, int cap) {
+        this.sink = sink;
+        this.sinkCap = cap;
+    }
+
+    /** Ends {@link #startRecording}: {@link #derivative} records nothing any more. */
+    void stopRecording() {
+        this.sink = null;
     }
 
     /**
@@ -230,7 +255,7 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
         for (Tensor p : paramLeaves) {
             wrt[w++] = p;
         }
-        return new Recorded(tape, out, wrt, wrtY, wrtTheta, wrtT);
+        return new Recorded(t, hv.data, tape, out, wrt, wrtY, wrtTheta, wrtT);
     }
 
     /**
@@ -245,13 +270,30 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
         private final boolean wrtTheta;
         private final boolean wrtT;
 
-        private Recorded(Tape tape, Tensor out, Tensor[] wrt, boolean wrtY, boolean wrtTheta, boolean wrtT) {
+        /** The time of the evaluation. */
+        final double time;
+        /** The state it was evaluated at (owned copy, not to be modified). */
+        final double[] input;
+
+        private Recorded(double time, double[] input, Tape tape, Tensor out, Tensor[] wrt, boolean wrtY,
+                         boolean wrtTheta, boolean wrtT) {
+            this.time = time;
+            this.input = input;
             this.tape = tape;
             this.out = out;
             this.wrt = wrt;
             this.wrtY = wrtY;
             this.wrtTheta = wrtTheta;
             this.wrtT = wrtT;
+        }
+
+        /**
+         * The value {@code f(time, input)}.
+         *
+         * @return the live output array (do not modify)
+         */
+        double[] output() {
+            return out.value().data;
         }
 
         /**

@@ -185,4 +185,27 @@ class DirectInterpolationTest {
             assertThat(r.at(i).value().data).containsExactly(plain.state(i));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rk4", "rkf45", "dopri5", "tsit5", "dopri8"})
+    void recordedForwardStagesGiveTheRecomputedGradientWithFewerEvaluations(String method) {
+        Fixtures.Mlp f = new Fixtures.Mlp(2, 8, 41, true);
+        DMatrixRMaj y0 = Fixtures.random(3, 2, 0.8, new Random(6));
+        double[] times = {0.0, 0.07, 0.3, 0.42, 0.9};
+        SolverOptions o = method.equals("rk4") ? SolverOptions.builder().method(method).stepSize(0.04).build()
+                : SolverOptions.builder().method(method).rtol(1e-6).atol(1e-8).build();
+        DMatrixRMaj[] w = Fixtures.weights(5, 3, 2, 2);
+        Fixtures.Grads kept = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct());
+        Fixtures.Grads recomputed = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct(0));
+        Fixtures.Grads partly = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct(7));
+        assertThat(Fixtures.worst(kept, recomputed)).isLessThan(1e-12);
+        assertThat(Fixtures.worst(partly, recomputed)).isLessThan(1e-12);
+        // every stage the step needs was evaluated forwards: the backward pass only sweeps
+        long steps = kept.stats().forwardSteps();
+        assertThat(kept.stats().backwardEvaluations()).isLessThan(recomputed.stats().backwardEvaluations());
+        assertThat(recomputed.stats().backwardEvaluations() - kept.stats().backwardEvaluations())
+                .isGreaterThanOrEqualTo(steps * (o.tableau().stages() - 1));
+        assertThat(partly.stats().backwardEvaluations()).isStrictlyBetween(
+                kept.stats().backwardEvaluations(), recomputed.stats().backwardEvaluations());
+    }
 }

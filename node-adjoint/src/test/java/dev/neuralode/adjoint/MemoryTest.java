@@ -31,10 +31,15 @@ class MemoryTest {
 
     @Test
     void directStorageGrowsLinearlyCheckpointedWithCheckpoints() {
-        GradientStats d100 = run(GradientMethod.direct(), 100);
-        GradientStats d1000 = run(GradientMethod.direct(), 1000);
+        GradientStats d100 = run(GradientMethod.direct(0), 100);
+        GradientStats d1000 = run(GradientMethod.direct(0), 1000);
         int n = 6;
         assertThat(d1000.storedDoubles() - d100.storedDoubles()).isEqualTo(900L * (n + 2));
+        // with recorded forward evaluations: capped (1024 evaluations = 256 rk4 steps), then per step
+        GradientStats r1000 = run(GradientMethod.direct(), 1000);
+        GradientStats r3000 = run(GradientMethod.direct(), 3000);
+        assertThat(r3000.storedDoubles() - r1000.storedDoubles()).isEqualTo(2000L * (n + 3));
+        assertThat(r1000.storedDoubles() - d1000.storedDoubles()).isEqualTo(1024L * 2 * n + 1000);
         GradientStats c100 = run(GradientMethod.checkpointed(100), 100);
         GradientStats c1000 = run(GradientMethod.checkpointed(100), 1000);
         // nine more checkpoints (time + state each)
