@@ -43,17 +43,17 @@ final class DirectGradient implements GradientMethod {
 
     private static final String PASS = "backward pass of backprop through the solver";
 
-    /** Default number of forward evaluations kept recorded (see {@link GradientMethod#direct(int)}). */
-    static final int DEFAULT_RECORDED = 1024;
+    /** Default heap budget of the recorded forward evaluations (see {@link GradientMethod#direct(long)}). */
+    static final long DEFAULT_RECORD_BYTES = 64L << 20;
 
-    private final int recordCap;
+    private final long recordBytes;
 
-    DirectGradient(int recordCap) {
-        if (recordCap < 0) {
-            throw new IllegalArgumentException("direct: the number of recorded evaluations must be >= 0, got "
-                    + recordCap);
+    DirectGradient(long recordBytes) {
+        if (recordBytes < 0) {
+            throw new IllegalArgumentException("direct: the heap budget of recorded evaluations must be >= 0 bytes, "
+                    + "got " + recordBytes);
         }
-        this.recordCap = recordCap;
+        this.recordBytes = recordBytes;
     }
 
     @Override
@@ -70,7 +70,7 @@ final class DirectGradient implements GradientMethod {
         Passes.DoubleList stepH = new Passes.DoubleList(64);
         Passes.DoubleList stepStates = new Passes.DoubleList(64 * n);
         SolverOptions o = options;
-        TapeOdeSystem recorder = keep && recordCap > 0 && system instanceof TapeOdeSystem ts ? ts : null;
+        TapeOdeSystem recorder = keep && recordBytes > 0 && system instanceof TapeOdeSystem ts ? ts : null;
         java.util.List<TapeOdeSystem.Recorded> calls = recorder == null ? null : new java.util.ArrayList<>();
         Passes.DoubleList callEnd = new Passes.DoubleList(64);
         if (keep) {
@@ -86,7 +86,7 @@ final class DirectGradient implements GradientMethod {
         }
         OdeSolution sol;
         if (recorder != null) {
-            recorder.startRecording(calls, recordCap);
+            recorder.startRecording(calls, recordBytes);
             try {
                 sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
             } finally {
@@ -99,8 +99,9 @@ final class DirectGradient implements GradientMethod {
         for (int i = 0; i < m; i++) {
             System.arraycopy(sol.state(i), 0, states, i * n, n);
         }
+        long each = recorder == null ? 0 : recorder.recordedBytesEach();
         return new Pass(system, times.clone(), states, options, sol.stats(), stepEnd, stepH, stepStates,
-                calls, callEnd);
+                calls, callEnd, each);
     }
 
     private static final class Pass implements ForwardPass {
@@ -114,11 +115,13 @@ final class DirectGradient implements GradientMethod {
         private final Passes.DoubleList stepStates;
         private final java.util.List<TapeOdeSystem.Recorded> calls;
         private final Passes.DoubleList callEnd;
+        private final long recordedBytesEach;
 
         Pass(DifferentiableOdeSystem system, double[] times, double[] states, SolverOptions options,
              SolverStats stats, Passes.DoubleList stepEnd, Passes.DoubleList stepH,
              Passes.DoubleList stepStates, java.util.List<TapeOdeSystem.Recorded> calls,
-             Passes.DoubleList callEnd) {
+             Passes.DoubleList callEnd, long recordedBytesEach) {
+            this.recordedBytesEach = recordedBytesEach;
             this.calls = calls;
             this.callEnd = callEnd;
             this.system = system;
@@ -143,7 +146,9 @@ final class DirectGradient implements GradientMethod {
 
         @Override
         public long storedDoubles() {
-            long recorded = calls == null ? 0 : 2L * calls.size() * system.dimension() + callEnd.size;
+            // a recording (the evaluation's tape with its inputs and intermediate values) counted by
+            // the heap its first instance allocated
+            long recorded = calls == null ? 0 : calls.size() * ((recordedBytesEach + 7) / 8) + callEnd.size;
             return states.length + times.length + stepEnd.size + stepH.size + stepStates.size + recorded;
         }
 

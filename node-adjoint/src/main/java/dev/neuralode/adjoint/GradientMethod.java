@@ -79,28 +79,28 @@ public interface GradientMethod {
      * interpolant (cubic Hermite, the dopri5 and tsit5 order-4 extensions, DOP853's order-7 dense
      * output), which is linear in the step's start state and stage derivatives and is
      * differentiated with them.
-     * Memory: one state per accepted step, plus the recorded tapes of up to 1024 forward
-     * evaluations (see {@link #direct(int)}).
+     * Memory: one state per accepted step, plus the recorded tapes of forward evaluations up to
+     * 64 MiB (see {@link #direct(long)}).
      *
      * @return the method
      */
     static GradientMethod direct() {
-        return new DirectGradient(DirectGradient.DEFAULT_RECORDED);
+        return new DirectGradient(DirectGradient.DEFAULT_RECORD_BYTES);
     }
 
     /**
-     * Backpropagation through the solver (see {@link #direct()}) keeping the recorded tapes of the
-     * first {@code recordedEvaluations} evaluations of a {@link Dynamics} in the forward solve.
-     * The backward pass then sweeps those tapes instead of evaluating the stages again (about one
-     * evaluation of the dynamics saved per stage); stages beyond the limit are recomputed from the
-     * stored step-start state. Each recording holds the dynamics' intermediate values, so memory
-     * grows with the limit; 0 keeps only one state per step.
+     * Backpropagation through the solver (see {@link #direct()}) keeping, for a {@link Dynamics},
+     * the recorded tapes of the forward solve's evaluations as long as they fit in
+     * {@code recordBytes} of heap (the size of one recording is the heap its first evaluation
+     * allocated). The backward pass sweeps those tapes instead of evaluating the stages again
+     * (one evaluation of the dynamics saved per stage); the stages of later steps are recomputed
+     * from the stored step-start state. 0 keeps only one state per step.
      *
-     * @param recordedEvaluations the most forward evaluations kept recorded, at least 0
+     * @param recordBytes the heap budget of recorded evaluations in bytes, at least 0
      * @return the method
      */
-    static GradientMethod direct(int recordedEvaluations) {
-        return new DirectGradient(recordedEvaluations);
+    static GradientMethod direct(long recordBytes) {
+        return new DirectGradient(recordBytes);
     }
 
     /**

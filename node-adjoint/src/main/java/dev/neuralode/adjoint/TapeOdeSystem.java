@@ -48,6 +48,8 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
     private long evaluations;
     private java.util.List<Recorded> sink;
     private int sinkCap;
+    private long sinkBudget;
+    private long recordBytes;
 
     /**
      * Wraps a dynamics for states of shape {@code batch × dim}.
@@ -173,7 +175,16 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
     @Override
     public void derivative(double t, double[] y, double[] dydt) {
         if (sink != null && sink.size() < sinkCap) {
-            sink.add(record(t, y, dydt, true, parameterCount > 0, true));
+            if (sink.isEmpty()) {
+                // the first recording's heap allocation sizes them all: the budget gives the cap
+                long before = allocatedBytes();
+                sink.add(record(t, y, dydt, true, parameterCount > 0, true));
+                long bytes = before < 0 ? -1 : allocatedBytes() - before;
+                recordBytes = bytes > 0 ? bytes : 8L * (4L * batch * dim + parameterCount);
+                sinkCap = (int) Math.max(1, Math.min(sinkCap, sinkBudget / recordBytes));
+            } else {
+                sink.add(record(t, y, dydt, true, parameterCount > 0, true));
+            }
             return;
         }
         tValue.data[0] = t;
@@ -195,17 +206,39 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
     }
 
     /**
-     * Until {@link #stopRecording()}, {@link #derivative} records each of its first {@code cap}
-     * evaluations on its own tape (as {@link #record} does) and appends it to {@code sink}; later
-     * evaluations take the no-grad path. Used by backprop through the solver to keep the forward
-     * solve's stages.
+     * Until {@link #stopRecording()}, {@link #derivative} records its evaluations, each on its own
+     * tape (as {@link #record} does), and appends them to {@code sink}, as long as they fit in
+     * {@code budgetBytes}; later evaluations take the no-grad path. The size of one recording is
+     * the heap its first evaluation allocated on this thread (where the JVM reports it; otherwise
+     * an estimate from the state and parameter sizes). Used by backprop through the solver to keep
+     * the forward solve's stages.
      *
-     * @param sink receives the recordings in call order
-     * @param cap  the most evaluations to record
+     * @param sink        receives the recordings in call order
+     * @param budgetBytes the most heap the recordings may take, at least 1
      */
-    void startRecording(java.util.List<Recorded> sink, int cap) {
+    void startRecording(java.util.List<Recorded> sink, long budgetBytes) {
         this.sink = sink;
-        this.sinkCap = cap;
+        this.sinkCap = Integer.MAX_VALUE;
+        this.sinkBudget = budgetBytes;
+        this.recordBytes = 0;
+    }
+
+    /**
+     * The size in bytes of one recording of the last {@link #startRecording} (measured on its first
+     * recording), or 0 if nothing was recorded.
+     *
+     * @return bytes per recorded evaluation
+     */
+    long recordedBytesEach() {
+        return recordBytes;
+    }
+
+    private static long allocatedBytes() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (mx instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemoryEnabled()) {
+            return sun.getCurrentThreadAllocatedBytes();
+        }
+        return -1;
     }
 
     /** Ends {@link #startRecording}: {@link #derivative} records nothing any more. */
