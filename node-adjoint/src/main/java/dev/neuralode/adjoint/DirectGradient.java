@@ -44,7 +44,7 @@ final class DirectGradient implements GradientMethod {
     private static final String PASS = "backward pass of backprop through the solver";
 
     /** Default heap budget of the recorded forward evaluations (see {@link GradientMethod#direct(long)}). */
-    static final long DEFAULT_RECORD_BYTES = 64L << 20;
+    static final long DEFAULT_RECORD_BYTES = 8L << 20;
 
     private final long recordBytes;
 

@@ -80,7 +80,7 @@ public interface GradientMethod {
      * output), which is linear in the step's start state and stage derivatives and is
      * differentiated with them.
      * Memory: one state per accepted step, plus the recorded tapes of forward evaluations up to
-     * 64 MiB (see {@link #direct(long)}).
+     * 8 MiB (see {@link #direct(long)}; larger budgets cost garbage-collection time on long solves).
      *
      * @return the method
      */

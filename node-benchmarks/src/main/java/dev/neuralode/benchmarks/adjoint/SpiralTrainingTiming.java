@@ -26,7 +26,8 @@ import org.ejml.data.DMatrixRMaj;
  * java -cp node-benchmarks/target/benchmarks.jar dev.neuralode.benchmarks.adjoint.SpiralTrainingTiming [iterations] [rounds]
  * </pre>
  * Prints, per gradient method and round, milliseconds per iteration (mean over the round after
- * a warm-up round; wall clock and the thread's CPU time, which a loaded machine disturbs less)
+ * a warm-up round; wall clock, the thread's CPU time and the process's CPU time, which includes
+ * the garbage collector; CPU times are what a loaded machine disturbs least)
  * and forward / backward function evaluations per iteration. Rounds alternate between the
  * methods so drifting machine load affects both alike.
  */
@@ -136,8 +137,11 @@ public final class SpiralTrainingTiming {
             }
         }
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        System.out.println("| method | round | ms per iteration (wall) | ms per iteration (thread CPU) | forward nfe / it | backward nfe / it |");
-        System.out.println("|---|---|---|---|---|---|");
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        System.out.println("| method | round | ms per iteration (wall) | ms per iteration (thread CPU) "
+                + "| ms per iteration (process CPU, incl. GC) | forward nfe / it | backward nfe / it |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (int round = 1; round <= rounds; round++) {
             for (int k = 0; k < 2; k++) {
                 SpiralTrainingTiming run = runs[k];
@@ -145,12 +149,14 @@ public final class SpiralTrainingTiming {
                 run.backwardEvals = 0;
                 long s = System.nanoTime();
                 long c = mx.getCurrentThreadCpuTime();
+                long pc = os.getProcessCpuTime();
                 for (int i = 0; i < iters; i++) {
                     run.iteration(methods[k]);
                 }
                 double cpu = (mx.getCurrentThreadCpuTime() - c) / 1e6 / iters;
+                double proc = (os.getProcessCpuTime() - pc) / 1e6 / iters;
                 double ms = (System.nanoTime() - s) / 1e6 / iters;
-                System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.1f | %.1f |%n", names[k], round, ms, cpu,
+                System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.1f | %.1f |%n", names[k], round, ms, cpu, proc,
                         (double) run.forwardEvals / iters, (double) run.backwardEvals / iters);
             }
         }
