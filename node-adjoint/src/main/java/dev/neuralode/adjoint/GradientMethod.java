@@ -71,10 +71,12 @@ public interface GradientMethod {
      * solver performed. The accepted steps (start time, step size, state) are recorded in the
      * forward pass; the backward pass runs the reverse sweep of each Runge–Kutta step, stage by
      * stage, with the tableau's coefficients, using the system's vector–Jacobian products.
-     * Step sizes are treated as constants, as Diffrax does: the steps of the interval between two
-     * output times move with its start time and its last step ends at its end time, so the time
-     * gradients are those of the arithmetic performed, but the dependence of the step-size
-     * controller's choices on the state is ignored. The steps are exactly those of the plain
+     * Step sizes are treated as constants, as Diffrax does, except that a step the solver clipped
+     * onto a breakpoint (the last output time, {@code stepTimes}) has size {@code t_break - t}: the
+     * steps before the first breakpoint move with {@code t_0}, the last step ends on
+     * {@code t_{m-1}}, and interior output times enter through the interpolant, so the time
+     * gradients are those of the arithmetic performed (exact for fixed steps), but the dependence
+     * of the step-size controller's choices on the state is ignored. The steps are exactly those of the plain
      * solve (same evaluations); outputs between step boundaries come from the solver's dense
      * interpolant (cubic Hermite, the dopri5 and tsit5 order-4 extensions, DOP853's order-7 dense
      * output), which is linear in the step's start state and stage derivatives and is
