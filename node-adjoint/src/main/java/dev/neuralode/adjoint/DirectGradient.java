@@ -260,7 +260,8 @@ final class DirectGradient implements GradientMethod {
                         + " lies beyond the recorded steps");
             }
 
-            // tape-backed dynamics: each recomputed stage is recorded once and swept once
+            // tape-backed dynamics: stages recorded in the forward solve are only swept; others are
+            // recorded once here and swept once
             TapeOdeSystem recorder = system instanceof TapeOdeSystem ts ? ts : null;
             TapeOdeSystem.Recorded[] rec = new TapeOdeSystem.Recorded[total];
             double[][] kk = new double[total][n];
