@@ -136,8 +136,19 @@ final class BacksolveAdjoint implements GradientMethod {
             evals++;
             dtimes[m - 1] = gf;
             z[total - 1] = -gf;
+            // each interval after the first starts with the largest step accepted in the previous
+            // one (unless the user set firstStep): no initial-step evaluation, no ramp-up
+            boolean carry = Double.isNaN(back.firstStep());
+            double[] largest = new double[1];
+            SolverOptions observed = carry ? back.toBuilder()
+                    .observer((t, h, y, r) -> largest[0] = Math.max(largest[0], Math.abs(h))).build() : back;
             for (int i = m - 1; i >= 1; i--) {
-                OdeSolution s = Passes.solve(aug, z, new double[] {times[i], times[i - 1]}, back,
+                SolverOptions oi = observed;
+                if (carry && largest[0] > 0) {
+                    oi = observed.toBuilder().firstStep(largest[0]).build();
+                }
+                largest[0] = 0;
+                OdeSolution s = Passes.solve(aug, z, new double[] {times[i], times[i - 1]}, oi,
                         PASS + " (integrating from t=" + times[i] + " to t=" + times[i - 1] + ")");
                 work = work.plus(s.stats());
                 z = s.state(1);

@@ -4,27 +4,57 @@ import dev.neuralode.core.DifferentiableOdeSystem;
 import dev.neuralode.core.NonFiniteStateException;
 import dev.neuralode.core.OdeSolution;
 import dev.neuralode.core.SolverStats;
-import dev.neuralode.solvers.ButcherTableau;
 import dev.neuralode.solvers.SolverOptions;
+import java.util.Arrays;
 
 /**
  * Backpropagation through the solver: see {@link GradientMethod#direct()}.
  *
- * <p>For one explicit Runge–Kutta step from {@code (t, y)} with step {@code h}
+ * <p>The forward pass is the plain solve (same steps, same evaluations) with an observer that
+ * records each accepted step's end time, size and end state. For one explicit Runge–Kutta step
+ * from {@code (t, y)} with step {@code h} (stages extended by the interpolant's own, see
+ * {@link DenseWeights})
  * <pre>
- *   Y_i = y + h Σ_{j&lt;i} a_ij k_j,   k_i = f(t + c_i h, Y_i),   y1 = y + h Σ_i b_i k_i
+ *   Y_i = y + h Σ_{j&lt;i} a_ij K_j,   K_i = f(t + c_i h, Y_i),   y1 = y + h Σ_i b_i K_i,
+ *   y(t_o) = y + h Σ_i w_i(θ_o) K_i,  θ_o = (t_o - t) / h        (outputs inside the step)
  * </pre>
- * the reverse sweep, given {@code ȳ1 = dL/dy1}, visits the stages last to first:
+ * the reverse sweep, given {@code ȳ1 = dL/dy1} and the output cotangents {@code g_o}, visits the
+ * stages last to first:
  * <pre>
- *   k̄_i = h (b_i ȳ1 + Σ_{l&gt;i} a_li Ȳ_l),   (Ȳ_i, θ̄_i, τ̄_i) = k̄_iᵀ ∂f/∂(Y, θ, t) at stage i
- *   ȳ = ȳ1 + Σ_i Ȳ_i,   θ̄ = Σ_i θ̄_i,   t̄ = Σ_i τ̄_i,
- *   h̄ = Σ_i c_i τ̄_i + Σ_i b_i ȳ1·k_i + Σ_l Ȳ_l·Σ_{j&lt;l} a_lj k_j
+ *   K̄_i = h (b_i ȳ1 + Σ_o w_i(θ_o) g_o + Σ_{l&gt;i} a_li Ȳ_l),  (Ȳ_i, θ̄_i, τ̄_i) = K̄_iᵀ ∂f/∂(Y, θ, t) at stage i
+ *   ȳ = ȳ1 + Σ_o g_o + Σ_i Ȳ_i,   θ̄ = Σ_i θ̄_i,
+ *   d_o = g_oᵀ Σ_i w_i'(θ_o) K_i   (= dL/dt_o),     t̄ = Σ_i τ̄_i - Σ_o d_o,
+ *   h̄ = Σ_i c_i τ̄_i + Σ_i b_i ȳ1·K_i + Σ_o (g_o·Σ_i w_i K_i - θ_o d_o) + Σ_l Ȳ_l·Σ_{j&lt;l} a_lj K_j
  * </pre>
- * The stages are recomputed from the stored state at the start of the step.
+ * Stages are recomputed from the stored state at the start of the step; only the stages the
+ * step's result depends on (all of them when an output lies inside the step). For a
+ * {@link TapeOdeSystem} each recomputed stage is recorded on its own small tape and swept once
+ * with its cotangent, so a stage costs one evaluation of the dynamics plus one reverse sweep
+ * (other systems: a derivative and a vector–Jacobian product). Both are counted in the backward
+ * evaluations.
+ *
+ * <p>Times. Step sizes are constants except where the solver clips a step to land on a
+ * breakpoint ({@code stepTimes} or the final time): that step's size is {@code t_break - t}. The
+ * steps before the first breakpoint start at {@code t_0 + Σ h}, so they move with {@code t_0};
+ * the final step moves its end with {@code t_{m-1}}; an interior output time enters only through
+ * {@code θ_o} (or, when it is exactly a step boundary, gets {@code g_o·f(t_o, y(t_o))}).
  */
 final class DirectGradient implements GradientMethod {
 
     private static final String PASS = "backward pass of backprop through the solver";
+
+    /** Default heap budget of the recorded forward evaluations (see {@link GradientMethod#direct(long)}). */
+    static final long DEFAULT_RECORD_BYTES = 8L << 20;
+
+    private final long recordBytes;
+
+    DirectGradient(long recordBytes) {
+        if (recordBytes < 0) {
+            throw new IllegalArgumentException("direct: the heap budget of recorded evaluations must be >= 0 bytes, "
+                    + "got " + recordBytes);
+        }
+        this.recordBytes = recordBytes;
+    }
 
     @Override
     public String name() {
@@ -36,54 +66,68 @@ final class DirectGradient implements GradientMethod {
                                SolverOptions options, boolean keep) {
         int n = y0.length;
         int m = times.length;
-        double[] user = options.stepTimes();
-        double[] st;
-        if (user == null) {
-            st = times.clone();
-        } else {
-            st = java.util.Arrays.copyOf(user, user.length + m);
-            System.arraycopy(times, 0, st, user.length, m);
-        }
         Passes.DoubleList stepEnd = new Passes.DoubleList(64);
         Passes.DoubleList stepH = new Passes.DoubleList(64);
         Passes.DoubleList stepStates = new Passes.DoubleList(64 * n);
+        SolverOptions o = options;
+        TapeOdeSystem recorder = keep && recordBytes > 0 && system instanceof TapeOdeSystem ts ? ts : null;
+        java.util.List<TapeOdeSystem.Recorded> calls = recorder == null ? null : new java.util.ArrayList<>();
+        Passes.DoubleList callEnd = new Passes.DoubleList(64);
         if (keep) {
             stepStates.addAll(y0, n);
-        }
-        SolverOptions o = options.toBuilder().stepTimes(st).build();
-        if (keep) {
-            o = Passes.withObserver(o, (t, h, y, r) -> {
+            o = Passes.withObserver(options, (t, h, y, r) -> {
                 stepEnd.add(t);
                 stepH.add(h);
                 stepStates.addAll(y, n);
+                if (calls != null) {
+                    callEnd.add(calls.size());
+                }
             });
         }
-        OdeSolution sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
+        OdeSolution sol;
+        if (recorder != null) {
+            recorder.startRecording(calls, recordBytes);
+            try {
+                sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
+            } finally {
+                recorder.stopRecording();
+            }
+        } else {
+            sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
+        }
         double[] states = new double[m * n];
         for (int i = 0; i < m; i++) {
             System.arraycopy(sol.state(i), 0, states, i * n, n);
         }
-        return new Pass(system, times.clone(), states, options.tableau(), sol.stats(), stepEnd, stepH,
-                stepStates);
+        long each = recorder == null ? 0 : recorder.recordedBytesEach();
+        return new Pass(system, times.clone(), states, options, sol.stats(), stepEnd, stepH, stepStates,
+                calls, callEnd, each);
     }
 
     private static final class Pass implements ForwardPass {
         private final DifferentiableOdeSystem system;
         private final double[] times;
         private final double[] states;
-        private final ButcherTableau tableau;
+        private final SolverOptions options;
         private final SolverStats stats;
         private final Passes.DoubleList stepEnd;
         private final Passes.DoubleList stepH;
         private final Passes.DoubleList stepStates;
+        private final java.util.List<TapeOdeSystem.Recorded> calls;
+        private final Passes.DoubleList callEnd;
+        private final long recordedBytesEach;
 
-        Pass(DifferentiableOdeSystem system, double[] times, double[] states, ButcherTableau tableau,
+        Pass(DifferentiableOdeSystem system, double[] times, double[] states, SolverOptions options,
              SolverStats stats, Passes.DoubleList stepEnd, Passes.DoubleList stepH,
-             Passes.DoubleList stepStates) {
+             Passes.DoubleList stepStates, java.util.List<TapeOdeSystem.Recorded> calls,
+             Passes.DoubleList callEnd, long recordedBytesEach) {
+            this.recordedBytesEach = recordedBytesEach;
+            this.calls = calls;
+            this.callEnd = callEnd;
             this.system = system;
             this.times = times;
             this.states = states;
-            this.tableau = tableau;
+            this.options = options;
             this.stats = stats;
             this.stepEnd = stepEnd;
             this.stepH = stepH;
@@ -102,115 +146,252 @@ final class DirectGradient implements GradientMethod {
 
         @Override
         public long storedDoubles() {
-            return states.length + times.length + stepEnd.size + stepH.size + stepStates.size;
+            // a recording (the evaluation's tape with its inputs and intermediate values) counted by
+            // the heap its first instance allocated
+            long recorded = calls == null ? 0 : calls.size() * ((recordedBytesEach + 7) / 8) + callEnd.size;
+            return states.length + times.length + stepEnd.size + stepH.size + stepStates.size + recorded;
         }
 
-        /** The segment (index of its start output time) of every step; checks step ends. */
-        private int[] segments() {
-            int steps = stepEnd.size;
-            int[] seg = new int[steps];
-            int s = 0;
-            double dir = Math.signum(times[times.length - 1] - times[0]);
-            for (int k = 0; k < steps; k++) {
-                seg[k] = s;
-                double end = stepEnd.data[k];
-                double target = times[s + 1];
-                if (end == target || Math.abs(end - target) <= 1e-14 * Math.max(1.0, Math.abs(target))) {
-                    s++;
-                } else if (dir * (end - target) > 0) {
-                    throw new IllegalStateException("backprop through the solver: step ending at t=" + end
-                            + " passed output time " + target + " without stopping on it");
+        /**
+         * The forward evaluation of step {@code st}'s stage at time {@code t} and state {@code y}, if it
+         * was recorded: searched among the calls since the observer saw step {@code st - 2}, latest first,
+         * matching the time and the state to rounding.
+         */
+        private TapeOdeSystem.Recorded recorded(int st, double t, double[] y) {
+            if (calls == null) {
+                return null;
+            }
+            int hi = st < callEnd.size ? (int) callEnd.data[st] : calls.size();
+            int lo = st >= 2 ? (int) callEnd.data[st - 2] : 0;
+            double tTol = 1e-13 * Math.max(1.0, Math.abs(t));
+            for (int k = Math.min(hi, calls.size()) - 1; k >= lo; k--) {
+                TapeOdeSystem.Recorded r = calls.get(k);
+                if (Math.abs(r.time - t) > tTol) {
+                    continue;
+                }
+                double[] in = r.input;
+                boolean same = true;
+                for (int q = 0; q < y.length && same; q++) {
+                    same = Math.abs(in[q] - y[q]) <= 1e-12 * (1.0 + Math.abs(y[q]));
+                }
+                if (same) {
+                    return r;
                 }
             }
-            if (s != times.length - 1) {
-                throw new IllegalStateException("backprop through the solver: the recorded steps end at "
-                        + "output " + s + " of " + (times.length - 1) + "; was the solve stopped early?");
+            return null;
+        }
+
+        /** The breakpoints of the solve: step times strictly inside, then the final time. */
+        private double[] breakpoints() {
+            double t0 = times[0];
+            double tEnd = times[times.length - 1];
+            double dir = Math.signum(tEnd - t0);
+            double[] user = options.stepTimes();
+            if (user == null) {
+                return new double[] {tEnd};
             }
-            return seg;
+            double[] inside = Arrays.stream(user).filter(st -> dir * (st - t0) > 0 && dir * (st - tEnd) < 0)
+                    .sorted().distinct().toArray();
+            if (dir < 0) {
+                for (int i = 0, j = inside.length - 1; i < j; i++, j--) {
+                    double tmp = inside[i];
+                    inside[i] = inside[j];
+                    inside[j] = tmp;
+                }
+            }
+            double[] out = Arrays.copyOf(inside, inside.length + 1);
+            out[inside.length] = tEnd;
+            return out;
         }
 
         @Override
         public BackwardResult backward(double[] g) {
-            if (stepEnd.size == 0 && times.length > 1) {
+            int m = times.length;
+            int steps = stepEnd.size;
+            if (steps == 0) {
                 throw new IllegalStateException("backprop through the solver: no steps were recorded "
                         + "(the forward pass ran without a tape that requires gradients)");
             }
             int n = system.dimension();
             int p = system.parameterCount();
-            int m = times.length;
-            int s = tableau.stages();
-            double[][] a = tableau.a();
-            double[] b = tableau.b();
-            double[] c = tableau.c();
-            int[] seg = segments();
-            int steps = stepEnd.size;
+            DenseWeights dw = DenseWeights.of(options.tableau());
+            int total = dw.total;
+            double[][] a = dw.a;
+            double[] b = dw.b;
+            double[] c = dw.c;
+            double[] ends = stepEnd.data;
+            double[] hs = stepH.data;
+            double t0 = times[0];
 
-            double[][] k = new double[s][n];
-            double[][] yStage = new double[s][n];
-            double[][] yBar = new double[s][n];
+            // breakpoint hits: the steps whose size was clipped
+            double[] bps = breakpoints();
+            boolean[] hit = new boolean[steps];
+            int firstHit = -1;
+            for (int k = 0, bi = 0; k < steps && bi < bps.length; k++) {
+                if (ends[k] == bps[bi]) {
+                    hit[k] = true;
+                    bi++;
+                    if (firstHit < 0) {
+                        firstHit = k;
+                    }
+                }
+            }
+            if (firstHit < 0 || ends[steps - 1] != times[m - 1]) {
+                throw new IllegalStateException("backprop through the solver: the recorded steps end at t="
+                        + ends[steps - 1] + ", not at the last output time " + times[m - 1]
+                        + "; was the solve stopped early?");
+            }
+            // outputs: the step each lies in, whether it is that step's end, its θ
+            int[] outStep = new int[m];
+            boolean[] atEnd = new boolean[m];
+            double[] theta = new double[m];
+            int o = 1;
+            for (int k = 0; k < steps && o < m; k++) {
+                double start = k == 0 ? t0 : ends[k - 1];
+                while (o < m && (times[o] - ends[k]) * hs[k] <= 0) {
+                    outStep[o] = k;
+                    atEnd[o] = times[o] == ends[k];
+                    theta[o] = (times[o] - start) / hs[k];
+                    o++;
+                }
+            }
+            if (o < m) {
+                throw new IllegalStateException("backprop through the solver: output time " + times[o]
+                        + " lies beyond the recorded steps");
+            }
+
+            // tape-backed dynamics: stages recorded in the forward solve are only swept; others are
+            // recorded once here and swept once
+            TapeOdeSystem recorder = system instanceof TapeOdeSystem ts ? ts : null;
+            TapeOdeSystem.Recorded[] rec = new TapeOdeSystem.Recorded[total];
+            double[][] kk = new double[total][n];
+            double[][] yStage = new double[total][n];
+            double[][] yBar = new double[total][n];
+            boolean[] done = new boolean[total];
             double[] kBar = new double[n];
             double[] y = new double[n];
             double[] ybar = new double[n];
+            double[] nextK0 = new double[n];
             double[] thBar = new double[p];
             double[] thTmp = new double[p];
             double[] tau = new double[1];
             double[] dtimes = new double[m];
+            double[][] w = new double[m][total];
+            double[][] wd = new double[m][total];
             long evals = 0;
 
-            System.arraycopy(g, (m - 1) * n, ybar, 0, n);
+            int oHi = m - 1; // outputs with index > oHi are processed
             for (int st = steps - 1; st >= 0; st--) {
-                int sg = seg[st];
-                boolean lastOfSegment = st == steps - 1 || seg[st + 1] != sg;
-                if (lastOfSegment && sg + 1 < m - 1) {
-                    for (int i = 0; i < n; i++) {
-                        ybar[i] += g[(sg + 1) * n + i];
+                double tBar = 0;
+                double hBar = 0;
+                // outputs at the end of this step: their cotangent enters ȳ1; as θ = 1 of the step,
+                // they move with t_o and against t and h, with y'(t_o) = f(t_o, y(t_o)) = next K_0
+                // (for the final output these terms cancel)
+                while (oHi >= 1 && outStep[oHi] == st && atEnd[oHi]) {
+                    double[] gi = g;
+                    int off = oHi * n;
+                    double d = 0;
+                    for (int q = 0; q < n; q++) {
+                        ybar[q] += gi[off + q];
+                        d += gi[off + q] * nextK0[q];
                     }
+                    if (st < steps - 1) {
+                        dtimes[oHi] += d;
+                        tBar -= d;
+                        hBar -= d;
+                    }
+                    oHi--;
                 }
-                double h = stepH.data[st];
-                double t = stepEnd.data[st] - h;
+                // outputs strictly inside this step
+                int oLo = oHi;
+                while (oLo >= 1 && outStep[oLo] == st) {
+                    oLo--;
+                }
+                int inLo = oLo + 1;
+                boolean interp = inLo <= oHi;
+                for (int oi = inLo; oi <= oHi; oi++) {
+                    dw.weights(theta[oi], w[oi], wd[oi]);
+                }
+
+                double h = hs[st];
+                double t = st == 0 ? t0 : ends[st - 1];
                 System.arraycopy(stepStates.data, st * n, y, 0, n);
+                int count = interp ? total : dw.s;
                 // forward: recompute the stages
-                for (int i = 0; i < s; i++) {
+                for (int i = 0; i < count; i++) {
+                    done[i] = interp || dw.neededForStep[i];
+                    if (!done[i]) {
+                        continue;
+                    }
                     double[] yi = yStage[i];
                     System.arraycopy(y, 0, yi, 0, n);
+                    double[] ai = a[i];
                     for (int j = 0; j < i; j++) {
-                        double aij = a[i][j];
+                        double aij = ai[j];
                         if (aij != 0.0) {
-                            double w = h * aij;
-                            double[] kj = k[j];
+                            double wgt = h * aij;
+                            double[] kj = kk[j];
                             for (int q = 0; q < n; q++) {
-                                yi[q] += w * kj[q];
+                                yi[q] += wgt * kj[q];
                             }
                         }
                     }
-                    system.derivative(t + c[i] * h, yi, k[i]);
+                    rec[i] = null;
+                    TapeOdeSystem.Recorded kept = recorded(st, t + c[i] * h, yi);
+                    if (kept != null) {
+                        rec[i] = kept;
+                        System.arraycopy(kept.output(), 0, kk[i], 0, n);
+                        continue;
+                    }
+                    if (recorder != null) {
+                        rec[i] = recorder.record(t + c[i] * h, yi, kk[i], true, p > 0, true);
+                    } else {
+                        system.derivative(t + c[i] * h, yi, kk[i]);
+                    }
                     evals++;
                 }
                 // reverse: stages last to first
-                double tBar = 0;
-                double hBar = 0;
-                for (int i = s - 1; i >= 0; i--) {
+                for (int i = count - 1; i >= 0; i--) {
+                    if (!done[i]) {
+                        continue;
+                    }
                     double bi = b[i];
                     boolean any = bi != 0.0;
                     for (int q = 0; q < n; q++) {
-                        kBar[q] = h * bi * ybar[q];
+                        kBar[q] = bi * ybar[q];
                     }
-                    for (int l = i + 1; l < s; l++) {
-                        double ali = a[l][i];
-                        if (ali != 0.0) {
+                    for (int oi = inLo; oi <= oHi; oi++) {
+                        double wi = w[oi][i];
+                        if (wi != 0.0) {
                             any = true;
-                            double w = h * ali;
+                            int off = oi * n;
+                            for (int q = 0; q < n; q++) {
+                                kBar[q] += wi * g[off + q];
+                            }
+                        }
+                    }
+                    for (int l = i + 1; l < count; l++) {
+                        double ali = a[l][i];
+                        if (ali != 0.0 && done[l]) {
+                            any = true;
                             double[] yl = yBar[l];
                             for (int q = 0; q < n; q++) {
-                                kBar[q] += w * yl[q];
+                                kBar[q] += ali * yl[q];
                             }
                         }
                     }
                     if (!any) {
-                        java.util.Arrays.fill(yBar[i], 0.0);
+                        Arrays.fill(yBar[i], 0.0);
                         continue;
                     }
-                    system.vectorJacobianProduct(t + c[i] * h, yStage[i], kBar, null, yBar[i], thTmp, tau);
+                    for (int q = 0; q < n; q++) {
+                        kBar[q] *= h;
+                    }
+                    if (rec[i] != null) {
+                        rec[i].vectorJacobianProduct(kBar, yBar[i], p > 0 ? thTmp : null, tau);
+                    } else {
+                        system.vectorJacobianProduct(t + c[i] * h, yStage[i], kBar, null, yBar[i], thTmp, tau);
+                    }
                     evals++;
                     for (int q = 0; q < p; q++) {
                         thBar[q] += thTmp[q];
@@ -218,9 +399,13 @@ final class DirectGradient implements GradientMethod {
                     tBar += tau[0];
                     hBar += c[i] * tau[0];
                 }
-                for (int i = 0; i < s; i++) {
+                // h̄ from y1 and the stage inputs
+                for (int i = 0; i < count; i++) {
+                    if (!done[i]) {
+                        continue;
+                    }
+                    double[] ki = kk[i];
                     double bi = b[i];
-                    double[] ki = k[i];
                     if (bi != 0.0) {
                         double d = 0;
                         for (int q = 0; q < n; q++) {
@@ -228,32 +413,74 @@ final class DirectGradient implements GradientMethod {
                         }
                         hBar += bi * d;
                     }
-                }
-                for (int l = 1; l < s; l++) {
-                    double[] yl = yBar[l];
-                    for (int j = 0; j < l; j++) {
-                        double alj = a[l][j];
-                        if (alj != 0.0) {
+                    double[] yl = yBar[i];
+                    double[] ai = a[i];
+                    for (int j = 0; j < i; j++) {
+                        double aij = ai[j];
+                        if (aij != 0.0) {
                             double d = 0;
-                            double[] kj = k[j];
+                            double[] kj = kk[j];
                             for (int q = 0; q < n; q++) {
                                 d += yl[q] * kj[q];
                             }
-                            hBar += alj * d;
+                            hBar += aij * d;
                         }
                     }
                 }
-                for (int i = 0; i < s; i++) {
+                // interior outputs: h̄, t̄ and their own time gradients
+                for (int oi = inLo; oi <= oHi; oi++) {
+                    int off = oi * n;
+                    double vw = 0;
+                    double vd = 0;
+                    double[] woi = w[oi];
+                    double[] wdoi = wd[oi];
+                    for (int i = 0; i < total; i++) {
+                        double[] ki = kk[i];
+                        double wi = woi[i];
+                        double di = wdoi[i];
+                        if (wi == 0.0 && di == 0.0) {
+                            continue;
+                        }
+                        double sw = 0;
+                        double sd = 0;
+                        for (int q = 0; q < n; q++) {
+                            sw += g[off + q] * ki[q];
+                        }
+                        sd = sw * di;
+                        vw += sw * wi;
+                        vd += sd;
+                    }
+                    dtimes[oi] += vd;
+                    tBar -= vd;
+                    hBar += vw - theta[oi] * vd;
+                }
+                // ȳ of the step start
+                for (int i = 0; i < count; i++) {
+                    if (!done[i]) {
+                        continue;
+                    }
                     double[] yi = yBar[i];
                     for (int q = 0; q < n; q++) {
                         ybar[q] += yi[q];
                     }
                 }
-                // times: the step moves with its segment's start; the last step ends on the segment end
-                dtimes[sg] += tBar;
-                if (lastOfSegment) {
-                    dtimes[sg + 1] += hBar;
-                    dtimes[sg] -= hBar;
+                for (int oi = inLo; oi <= oHi; oi++) {
+                    int off = oi * n;
+                    for (int q = 0; q < n; q++) {
+                        ybar[q] += g[off + q];
+                    }
+                }
+                oHi = oLo;
+                System.arraycopy(kk[0], 0, nextK0, 0, n);
+                // times: steps up to the first breakpoint start at t_0 + Σh; clipped steps end on it
+                if (st <= firstHit) {
+                    dtimes[0] += tBar;
+                    if (hit[st]) {
+                        dtimes[0] -= hBar;
+                    }
+                }
+                if (st == steps - 1) {
+                    dtimes[m - 1] += hBar;
                 }
                 int bad = NonFiniteStateException.firstNonFinite(ybar);
                 if (bad >= 0) {
@@ -264,7 +491,7 @@ final class DirectGradient implements GradientMethod {
             for (int i = 0; i < n; i++) {
                 ybar[i] += g[i];
             }
-            long peak = storedDoubles() + 3L * s * n + 3L * n + 2L * p;
+            long peak = storedDoubles() + 3L * total * n + 4L * n + 2L * p + 2L * m * total;
             return new BackwardResult(ybar, thBar, dtimes, new SolverStats(evals, steps, 0), Double.NaN, peak);
         }
     }

@@ -71,16 +71,38 @@ public interface GradientMethod {
      * solver performed. The accepted steps (start time, step size, state) are recorded in the
      * forward pass; the backward pass runs the reverse sweep of each Runge–Kutta step, stage by
      * stage, with the tableau's coefficients, using the system's vector–Jacobian products.
-     * Step sizes are treated as constants, as Diffrax does: the steps of the interval between two
-     * output times move with its start time and its last step ends at its end time, so the time
-     * gradients are those of the arithmetic performed, but the dependence of the step-size
-     * controller's choices on the state is ignored. Output times are made step boundaries.
-     * Memory: one state per accepted step.
+     * Step sizes are treated as constants, as Diffrax does, except that a step the solver clipped
+     * onto a breakpoint (the last output time, {@code stepTimes}) has size {@code t_break - t}: the
+     * steps before the first breakpoint move with {@code t_0}, the last step ends on
+     * {@code t_{m-1}}, and interior output times enter through the interpolant, so the time
+     * gradients are those of the arithmetic performed (exact for fixed steps), but the dependence
+     * of the step-size controller's choices on the state is ignored. The steps are exactly those of the plain
+     * solve (same evaluations); outputs between step boundaries come from the solver's dense
+     * interpolant (cubic Hermite, the dopri5 and tsit5 order-4 extensions, DOP853's order-7 dense
+     * output), which is linear in the step's start state and stage derivatives and is
+     * differentiated with them.
+     * Memory: one state per accepted step, plus the recorded tapes of forward evaluations up to
+     * 8 MiB (see {@link #direct(long)}; larger budgets cost garbage-collection time on long solves).
      *
      * @return the method
      */
     static GradientMethod direct() {
-        return new DirectGradient();
+        return new DirectGradient(DirectGradient.DEFAULT_RECORD_BYTES);
+    }
+
+    /**
+     * Backpropagation through the solver (see {@link #direct()}) keeping, for a {@link Dynamics},
+     * the recorded tapes of the forward solve's evaluations as long as they fit in
+     * {@code recordBytes} of heap (the size of one recording is the heap its first evaluation
+     * allocated). The backward pass sweeps those tapes instead of evaluating the stages again
+     * (one evaluation of the dynamics saved per stage); the stages of later steps are recomputed
+     * from the stored step-start state. 0 keeps only one state per step.
+     *
+     * @param recordBytes the heap budget of recorded evaluations in bytes, at least 0
+     * @return the method
+     */
+    static GradientMethod direct(long recordBytes) {
+        return new DirectGradient(recordBytes);
     }
 
     /**

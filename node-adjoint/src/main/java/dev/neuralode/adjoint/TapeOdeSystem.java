@@ -46,6 +46,10 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
     private final Tensor tScratch;
     private final Tensor hScratch;
     private long evaluations;
+    private java.util.List<Recorded> sink;
+    private int sinkCap;
+    private long sinkBudget;
+    private long recordBytes;
 
     /**
      * Wraps a dynamics for states of shape {@code batch × dim}.
@@ -170,6 +174,19 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
 
     @Override
     public void derivative(double t, double[] y, double[] dydt) {
+        if (sink != null && sink.size() < sinkCap) {
+            if (sink.isEmpty()) {
+                // the first recording's heap allocation sizes them all: the budget gives the cap
+                long before = allocatedBytes();
+                sink.add(record(t, y, dydt, true, parameterCount > 0, true));
+                long bytes = before < 0 ? -1 : allocatedBytes() - before;
+                recordBytes = bytes > 0 ? bytes : 8L * (4L * batch * dim + parameterCount);
+                sinkCap = (int) Math.max(1, Math.min(sinkCap, sinkBudget / recordBytes));
+            } else {
+                sink.add(record(t, y, dydt, true, parameterCount > 0, true));
+            }
+            return;
+        }
         tValue.data[0] = t;
         System.arraycopy(y, 0, hValue.data, 0, batch * dim);
         Tensor out = dynamics.apply(tScratch, hScratch);
@@ -181,13 +198,75 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
     @Override
     public void vectorJacobianProduct(double t, double[] y, double[] a, double[] dydt, double[] aDy,
                                       double[] aDtheta, double[] aDt) {
+        Recorded r = record(t, y, dydt, aDy != null, aDtheta != null, aDt != null);
+        if (aDy == null && aDtheta == null && aDt == null) {
+            return;
+        }
+        r.vectorJacobianProduct(a, aDy, aDtheta, aDt);
+    }
+
+    /**
+     * Until {@link #stopRecording()}, {@link #derivative} records its evaluations, each on its own
+     * tape (as {@link #record} does), and appends them to {@code sink}, as long as they fit in
+     * {@code budgetBytes}; later evaluations take the no-grad path. The size of one recording is
+     * the heap its first evaluation allocated on this thread (where the JVM reports it; otherwise
+     * an estimate from the state and parameter sizes). Used by backprop through the solver to keep
+     * the forward solve's stages.
+     *
+     * @param sink        receives the recordings in call order
+     * @param budgetBytes the most heap the recordings may take, at least 1
+     */
+    void startRecording(java.util.List<Recorded> sink, long budgetBytes) {
+        this.sink = sink;
+        this.sinkCap = Integer.MAX_VALUE;
+        this.sinkBudget = budgetBytes;
+        this.recordBytes = 0;
+    }
+
+    /**
+     * The size in bytes of one recording of the last {@link #startRecording} (measured on its first
+     * recording), or 0 if nothing was recorded.
+     *
+     * @return bytes per recorded evaluation
+     */
+    long recordedBytesEach() {
+        return recordBytes;
+    }
+
+    private static long allocatedBytes() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (mx instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemoryEnabled()) {
+            return sun.getCurrentThreadAllocatedBytes();
+        }
+        return -1;
+    }
+
+    /** Ends {@link #startRecording}: {@link #derivative} records nothing any more. */
+    void stopRecording() {
+        this.sink = null;
+    }
+
+    /**
+     * Evaluates {@code f(t, y)} on a fresh recording tape and keeps the tape, so that a
+     * vector–Jacobian product can be taken later without evaluating the dynamics again (used by
+     * backprop through the solver, which needs each stage's value before its cotangent is known).
+     *
+     * @param t        the time
+     * @param y        the state, length {@code n}. Not modified (copied).
+     * @param dydt     receives {@code f(t, y)}, or {@code null}
+     * @param wrtY     whether {@code aᵀ∂f/∂y} will be asked for
+     * @param wrtTheta whether {@code aᵀ∂f/∂θ} will be asked for
+     * @param wrtT     whether {@code aᵀ∂f/∂t} will be asked for
+     * @return the recording
+     */
+    Recorded record(double t, double[] y, double[] dydt, boolean wrtY, boolean wrtTheta, boolean wrtT) {
         int n = batch * dim;
         Tape tape = new Tape();
-        Tensor tT = aDt != null ? tape.variable(new DMatrixRMaj(1, 1, true, t)) : tape.scalar(t);
+        Tensor tT = wrtT ? tape.variable(new DMatrixRMaj(1, 1, true, t)) : tape.scalar(t);
         DMatrixRMaj hv = new DMatrixRMaj(batch, dim);
         System.arraycopy(y, 0, hv.data, 0, n);
-        Tensor hT = aDy != null ? tape.variable(hv) : tape.constant(hv);
-        Tensor[] paramLeaves = new Tensor[aDtheta != null ? parameters.size() : 0];
+        Tensor hT = wrtY ? tape.variable(hv) : tape.constant(hv);
+        Tensor[] paramLeaves = new Tensor[wrtTheta ? parameters.size() : 0];
         for (int i = 0; i < paramLeaves.length; i++) {
             paramLeaves[i] = tape.param(parameters.get(i));
         }
@@ -197,47 +276,107 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
         if (dydt != null) {
             System.arraycopy(out.value().data, 0, dydt, 0, n);
         }
-        if (aDy == null && aDtheta == null && aDt == null) {
-            return;
-        }
-        int k = (aDy != null ? 1 : 0) + (aDt != null ? 1 : 0) + paramLeaves.length;
+        int k = (wrtY ? 1 : 0) + (wrtT ? 1 : 0) + paramLeaves.length;
         Tensor[] wrt = new Tensor[k];
         int w = 0;
-        if (aDy != null) {
+        if (wrtY) {
             wrt[w++] = hT;
         }
-        if (aDt != null) {
+        if (wrtT) {
             wrt[w++] = tT;
         }
         for (Tensor p : paramLeaves) {
             wrt[w++] = p;
         }
-        DMatrixRMaj cot = DMatrixRMaj.wrap(batch, dim, a.length == n ? a : java.util.Arrays.copyOf(a, n));
-        Tensor[] g = tape.gradients(out, tape.constant(cot), false, wrt);
-        w = 0;
-        if (aDy != null) {
-            System.arraycopy(g[w++].value().data, 0, aDy, 0, n);
+        return new Recorded(t, hv.data, tape, out, wrt, wrtY, wrtTheta, wrtT);
+    }
+
+    /**
+     * One evaluation of the dynamics recorded on its own tape (package-private); see
+     * {@link #record}. Its vector–Jacobian product may be taken once.
+     */
+    final class Recorded {
+        private final Tape tape;
+        private final Tensor out;
+        private final Tensor[] wrt;
+        private final boolean wrtY;
+        private final boolean wrtTheta;
+        private final boolean wrtT;
+
+        /** The time of the evaluation. */
+        final double time;
+        /** The state it was evaluated at (owned copy, not to be modified). */
+        final double[] input;
+
+        private Recorded(double time, double[] input, Tape tape, Tensor out, Tensor[] wrt, boolean wrtY,
+                         boolean wrtTheta, boolean wrtT) {
+            this.time = time;
+            this.input = input;
+            this.tape = tape;
+            this.out = out;
+            this.wrt = wrt;
+            this.wrtY = wrtY;
+            this.wrtTheta = wrtTheta;
+            this.wrtT = wrtT;
         }
-        if (aDt != null) {
-            aDt[0] = g[w++].value().data[0];
+
+        /**
+         * The value {@code f(time, input)}.
+         *
+         * @return the live output array (do not modify)
+         */
+        double[] output() {
+            return out.value().data;
         }
-        if (aDtheta != null) {
-            if (aDtheta.length < parameterCount) {
-                throw new IllegalArgumentException("vectorJacobianProduct: aDtheta has length "
-                        + aDtheta.length + ", the dynamics has " + parameterCount + " parameters");
+
+        /**
+         * Writes {@code aᵀ∂f/∂y}, {@code aᵀ∂f/∂θ}, {@code aᵀ∂f/∂t} of the recorded evaluation into the
+         * non-null outputs (each must have been announced at {@link #record}).
+         *
+         * @param a       the cotangent, length at least {@code n}. Not modified.
+         * @param aDy     receives {@code aᵀ∂f/∂y}, or {@code null}
+         * @param aDtheta receives {@code aᵀ∂f/∂θ}, or {@code null}
+         * @param aDt     receives {@code aᵀ∂f/∂t} in element 0, or {@code null}
+         */
+        void vectorJacobianProduct(double[] a, double[] aDy, double[] aDtheta, double[] aDt) {
+            int n = batch * dim;
+            if ((aDy != null && !wrtY) || (aDtheta != null && !wrtTheta) || (aDt != null && !wrtT)) {
+                throw new IllegalStateException("vectorJacobianProduct: asked for a product that was not "
+                        + "announced when the evaluation was recorded");
             }
-            int off = 0;
-            for (int i = 0; i < paramLeaves.length; i++) {
-                Parameter p = parameters.get(i);
-                DMatrixRMaj gi = g[w++].value();
-                if (gi.numRows != shapes[2 * i] || gi.numCols != shapes[2 * i + 1]) {
-                    throw new IllegalStateException("gradient of parameter '" + p.name() + "' has shape "
-                            + gi.numRows + "x" + gi.numCols + ", expected " + shapes[2 * i] + "x"
-                            + shapes[2 * i + 1] + " (its shape when the ODE system was created)");
+            DMatrixRMaj cot = DMatrixRMaj.wrap(batch, dim, a.length == n ? a : java.util.Arrays.copyOf(a, n));
+            Tensor[] g = tape.gradients(out, tape.constant(cot), false, wrt);
+            int w = 0;
+            if (wrtY) {
+                DMatrixRMaj gy = g[w++].value();
+                if (aDy != null) {
+                    System.arraycopy(gy.data, 0, aDy, 0, n);
                 }
-                int sz = gi.getNumElements();
-                System.arraycopy(gi.data, 0, aDtheta, off, sz);
-                off += sz;
+            }
+            if (wrtT) {
+                double gt = g[w++].value().data[0];
+                if (aDt != null) {
+                    aDt[0] = gt;
+                }
+            }
+            if (aDtheta != null) {
+                if (aDtheta.length < parameterCount) {
+                    throw new IllegalArgumentException("vectorJacobianProduct: aDtheta has length "
+                            + aDtheta.length + ", the dynamics has " + parameterCount + " parameters");
+                }
+                int off = 0;
+                for (int i = 0; i < parameters.size(); i++) {
+                    Parameter p = parameters.get(i);
+                    DMatrixRMaj gi = g[w++].value();
+                    if (gi.numRows != shapes[2 * i] || gi.numCols != shapes[2 * i + 1]) {
+                        throw new IllegalStateException("gradient of parameter '" + p.name() + "' has shape "
+                                + gi.numRows + "x" + gi.numCols + ", expected " + shapes[2 * i] + "x"
+                                + shapes[2 * i + 1] + " (its shape when the ODE system was created)");
+                    }
+                    int sz = gi.getNumElements();
+                    System.arraycopy(gi.data, 0, aDtheta, off, sz);
+                    off += sz;
+                }
             }
         }
     }

@@ -21,6 +21,7 @@ final class Fixtures {
     static List<GradientMethod> methods() {
         return List.of(
                 GradientMethod.direct(),
+                GradientMethod.direct(0),
                 GradientMethod.adjoint(),
                 GradientMethod.adjoint(AdjointOptions.builder().seminorm(true).build()),
                 GradientMethod.checkpointed(),

@@ -31,10 +31,19 @@ class MemoryTest {
 
     @Test
     void directStorageGrowsLinearlyCheckpointedWithCheckpoints() {
-        GradientStats d100 = run(GradientMethod.direct(), 100);
-        GradientStats d1000 = run(GradientMethod.direct(), 1000);
+        GradientStats d100 = run(GradientMethod.direct(0), 100);
+        GradientStats d1000 = run(GradientMethod.direct(0), 1000);
         int n = 6;
         assertThat(d1000.storedDoubles() - d100.storedDoubles()).isEqualTo(900L * (n + 2));
+        // with recorded forward evaluations: they stop at the heap budget, then storage grows per step
+        long budget = 400_000;
+        GradientStats r1000 = run(GradientMethod.direct(budget), 1000);
+        GradientStats r3000 = run(GradientMethod.direct(budget), 3000);
+        assertThat(r1000.backwardEvaluations()).isLessThan(d1000.backwardEvaluations());
+        long recordedPart = r1000.storedDoubles() - d1000.storedDoubles() - 1000; // minus the call index
+        assertThat(recordedPart).isPositive().isLessThanOrEqualTo(budget / 8 + 1000);
+        long perStep3000 = r3000.storedDoubles() - r1000.storedDoubles();
+        assertThat(perStep3000).isBetween(2000L * (n + 3) - budget / 8, 2000L * (n + 3) + budget / 8);
         GradientStats c100 = run(GradientMethod.checkpointed(100), 100);
         GradientStats c1000 = run(GradientMethod.checkpointed(100), 1000);
         // nine more checkpoints (time + state each)
