@@ -39,6 +39,10 @@ final class RungeKuttaEngine {
     private final double[] atol;
     private final ErrorNorm norm;
     private final boolean rmsNorm;
+    /** The registered DOP853 tableau runs through {@link Dop853Kernel} (same arithmetic). */
+    private final boolean dop853Kernel;
+    /** The registered dopri5 tableau runs through {@link Dopri5Kernel} (same arithmetic). */
+    private final boolean dopri5Kernel;
 
     private final double[][] k;
     private double[] y;
@@ -89,6 +93,8 @@ final class RungeKuttaEngine {
         }
         this.norm = opt.errorNorm();
         this.rmsNorm = norm == ErrorNorm.RMS;
+        this.dop853Kernel = tab == Tableaus.DOPRI8;
+        this.dopri5Kernel = tab == Tableaus.DOPRI5;
         this.k = new double[s][n];
         this.y = y0.clone();
         this.y1 = new double[n];
@@ -265,6 +271,7 @@ final class RungeKuttaEngine {
                 double fac = Math.max(minFactor, safety * Math.pow(ratio, rejectExponent));
                 h = hStep * Math.min(1.0, fac);
                 if (Math.abs(h) <= 4 * Math.ulp(t) || Math.abs(h) < Double.MIN_NORMAL) {
+                    genericErrorRatio(hStep);   // fills scaled[] to name the worst component
                     throw new StepSizeUnderflowException(t, h, argMaxAbs(scaled));
                 }
                 lastRejected = true;
@@ -338,6 +345,16 @@ final class RungeKuttaEngine {
 
     /** Computes stages 2..s and y1 from y and k[0]. */
     private void stages(double t, double h) {
+        if (dop853Kernel) {
+            Dop853Kernel.stages(f, t, h, y, k, ytmp, y1, n);
+            nfe += 11;
+            return;
+        }
+        if (dopri5Kernel) {
+            Dopri5Kernel.stages(f, t, h, y, k, ytmp, y1, n);
+            nfe += 6;
+            return;
+        }
         final int[][] aIdx = tab.aIdx;
         final double[][] aVal = tab.aVal;
         for (int i = 1; i < s; i++) {
@@ -407,6 +424,17 @@ final class RungeKuttaEngine {
 
     /** The error ratio of the step just computed (y → y1 with stages k). */
     private double errorRatio(double h) {
+        if (dop853Kernel && rmsNorm) {
+            return Dop853Kernel.errorRatioRms(h, y, y1, k, atol, rtol, n);
+        }
+        if (dopri5Kernel && rmsNorm) {
+            return Dopri5Kernel.errorRatioRms(h, y, y1, k, atol, rtol, n);
+        }
+        return genericErrorRatio(h);
+    }
+
+    /** {@link #errorRatio} for any tableau and norm; leaves the scaled estimate in scaled[]. */
+    private double genericErrorRatio(double h) {
         accumulate(tab.eIdx, tab.eVal, scaled);
         if (scaled2 != null) {
             accumulate(tab.e2Idx, tab.e2Val, scaled2);
