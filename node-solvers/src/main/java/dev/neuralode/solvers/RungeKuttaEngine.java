@@ -308,7 +308,11 @@ final class RungeKuttaEngine {
         }
     }
 
-    /** Hairer, Nørsett, Wanner I, §II.4: the starting step from two evaluations. */
+    /**
+     * Hairer, Nørsett, Wanner I, §II.4: the starting step from two evaluations,
+     * {@code h1 = (0.01 / max(d1, d2))^(1/(q+1))} with q the order the controller uses (as
+     * Hairer's DOPRI5/DOP853 codes, scipy and torchdiffeq: 1/5 for dopri5, 1/8 for DOP853).
+     */
     private double initialStep(double t0, double tEnd, double dir) {
         double[] f0 = k[0];
         for (int i = 0; i < n; i++) {
@@ -333,7 +337,7 @@ final class RungeKuttaEngine {
         double d2 = norm.norm(scaled, n) / h0;
         double dm = Math.max(d1, d2);
         double h1 = !(dm > 1e-15) ? Math.max(1e-6, h0 * 1e-3)
-                : Math.pow(0.01 / dm, 1.0 / (tab.order() + 1));
+                : Math.pow(0.01 / dm, 1.0 / (tab.controlOrder() + 1));
         if (!Double.isFinite(h1)) {
             h1 = h0;
         }
