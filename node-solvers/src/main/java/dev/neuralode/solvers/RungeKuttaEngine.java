@@ -28,6 +28,36 @@ final class RungeKuttaEngine {
         {0, -27.896526289197286, 65.09189467479366, -34.87065786149661},
         {0, 1.5, -4, 2.5}};
 
+    // DOP853 dense output: nonzero positions and values of the extra stages' rows and of d4..d7
+    private static final int[][] DENSE_A = new int[3][];
+    private static final double[][] DENSE_AV = new double[3][];
+    private static final int[][] DENSE_D = new int[4][];
+    private static final double[][] DENSE_DV = new double[4][];
+
+    static {
+        double[][] rows = {Dop853.A14, Dop853.A15, Dop853.A16};
+        for (int r = 0; r < 3; r++) {
+            DENSE_A[r] = nonzeroIndices(rows[r]);
+            DENSE_AV[r] = valuesAt(rows[r], DENSE_A[r]);
+        }
+        for (int r = 0; r < 4; r++) {
+            DENSE_D[r] = nonzeroIndices(Dop853.D[r]);
+            DENSE_DV[r] = valuesAt(Dop853.D[r], DENSE_D[r]);
+        }
+    }
+
+    private static int[] nonzeroIndices(double[] row) {
+        return java.util.stream.IntStream.range(0, row.length).filter(i -> row[i] != 0).toArray();
+    }
+
+    private static double[] valuesAt(double[] row, int[] idx) {
+        double[] v = new double[idx.length];
+        for (int q = 0; q < idx.length; q++) {
+            v[q] = row[idx[q]];
+        }
+        return v;
+    }
+
     private final OdeSystem f;
     private final ButcherTableau tab;
     private final SolverOptions opt;
@@ -589,22 +619,21 @@ final class RungeKuttaEngine {
                 kx[i] = k[i];
             }
             kx[12] = f1;
-            combineDense(h, Dop853.A14, ytmp);
+            combineDense(h, DENSE_A[0], DENSE_AV[0], ytmp);
             f.derivative(t + Dop853.C14 * h, ytmp, kx[13]);
-            combineDense(h, Dop853.A15, ytmp);
+            combineDense(h, DENSE_A[1], DENSE_AV[1], ytmp);
             f.derivative(t + Dop853.C15 * h, ytmp, kx[14]);
-            combineDense(h, Dop853.A16, ytmp);
+            combineDense(h, DENSE_A[2], DENSE_AV[2], ytmp);
             f.derivative(t + Dop853.C16 * h, ytmp, kx[15]);
             nfe += 3;
             for (int r = 0; r < 4; r++) {
-                double[] d = Dop853.D[r];
+                int[] idx = DENSE_D[r];
+                double[] val = DENSE_DV[r];
                 int o = off + (4 + r) * nn;
                 for (int m = 0; m < nn; m++) {
                     double acc = 0;
-                    for (int i = 0; i < 16; i++) {
-                        if (d[i] != 0) {
-                            acc += d[i] * kx[i][m];
-                        }
+                    for (int q = 0; q < idx.length; q++) {
+                        acc += val[q] * kx[idx[q]][m];
                     }
                     dst[o + m] = h * acc;
                 }
@@ -612,13 +641,12 @@ final class RungeKuttaEngine {
         }
     }
 
-    private void combineDense(double h, double[] row, double[] dst) {
+    /** {@code dst = y + h · Σ val[q] · kx[idx[q]]}, the nonzero terms in stage order. */
+    private void combineDense(double h, int[] idx, double[] val, double[] dst) {
         for (int m = 0; m < n; m++) {
             double acc = 0;
-            for (int i = 0; i < row.length; i++) {
-                if (row[i] != 0) {
-                    acc += row[i] * kx[i][m];
-                }
+            for (int q = 0; q < idx.length; q++) {
+                acc += val[q] * kx[idx[q]][m];
             }
             dst[m] = y[m] + h * acc;
         }
