@@ -54,8 +54,9 @@ public interface StepController {
         if (!(beta >= 0 && beta < 0.2)) {
             throw new IllegalArgumentException("stabilized: beta must be in [0, 0.2), got " + beta);
         }
-        return (ratio, previousRatio, q) -> Math.pow(ratio, -(1.0 / (q + 1) - 0.75 * beta))
-                * Math.pow(previousRatio, beta);
+        // one exp and two logs instead of two pow calls (a pow is about a log and an exp)
+        return (ratio, previousRatio, q) -> Math.exp(beta * Math.log(previousRatio)
+                - (1.0 / (q + 1) - 0.75 * beta) * Math.log(ratio));
     }
 
     /**
