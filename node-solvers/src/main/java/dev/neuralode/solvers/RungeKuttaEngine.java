@@ -28,6 +28,36 @@ final class RungeKuttaEngine {
         {0, -27.896526289197286, 65.09189467479366, -34.87065786149661},
         {0, 1.5, -4, 2.5}};
 
+    // DOP853 dense output: nonzero positions and values of the extra stages' rows and of d4..d7
+    private static final int[][] DENSE_A = new int[3][];
+    private static final double[][] DENSE_AV = new double[3][];
+    private static final int[][] DENSE_D = new int[4][];
+    private static final double[][] DENSE_DV = new double[4][];
+
+    static {
+        double[][] rows = {Dop853.A14, Dop853.A15, Dop853.A16};
+        for (int r = 0; r < 3; r++) {
+            DENSE_A[r] = nonzeroIndices(rows[r]);
+            DENSE_AV[r] = valuesAt(rows[r], DENSE_A[r]);
+        }
+        for (int r = 0; r < 4; r++) {
+            DENSE_D[r] = nonzeroIndices(Dop853.D[r]);
+            DENSE_DV[r] = valuesAt(Dop853.D[r], DENSE_D[r]);
+        }
+    }
+
+    private static int[] nonzeroIndices(double[] row) {
+        return java.util.stream.IntStream.range(0, row.length).filter(i -> row[i] != 0).toArray();
+    }
+
+    private static double[] valuesAt(double[] row, int[] idx) {
+        double[] v = new double[idx.length];
+        for (int q = 0; q < idx.length; q++) {
+            v[q] = row[idx[q]];
+        }
+        return v;
+    }
+
     private final OdeSystem f;
     private final ButcherTableau tab;
     private final SolverOptions opt;
@@ -39,6 +69,10 @@ final class RungeKuttaEngine {
     private final double[] atol;
     private final ErrorNorm norm;
     private final boolean rmsNorm;
+    /** The registered DOP853 tableau runs through {@link Dop853Kernel} (same arithmetic). */
+    private final boolean dop853Kernel;
+    /** The registered dopri5 tableau runs through {@link Dopri5Kernel} (same arithmetic). */
+    private final boolean dopri5Kernel;
 
     private final double[][] k;
     private double[] y;
@@ -89,6 +123,8 @@ final class RungeKuttaEngine {
         }
         this.norm = opt.errorNorm();
         this.rmsNorm = norm == ErrorNorm.RMS;
+        this.dop853Kernel = tab == Tableaus.DOPRI8;
+        this.dopri5Kernel = tab == Tableaus.DOPRI5;
         this.k = new double[s][n];
         this.y = y0.clone();
         this.y1 = new double[n];
@@ -265,6 +301,7 @@ final class RungeKuttaEngine {
                 double fac = Math.max(minFactor, safety * Math.pow(ratio, rejectExponent));
                 h = hStep * Math.min(1.0, fac);
                 if (Math.abs(h) <= 4 * Math.ulp(t) || Math.abs(h) < Double.MIN_NORMAL) {
+                    genericErrorRatio(hStep);   // fills scaled[] to name the worst component
                     throw new StepSizeUnderflowException(t, h, argMaxAbs(scaled));
                 }
                 lastRejected = true;
@@ -301,7 +338,11 @@ final class RungeKuttaEngine {
         }
     }
 
-    /** Hairer, Nørsett, Wanner I, §II.4: the starting step from two evaluations. */
+    /**
+     * Hairer, Nørsett, Wanner I, §II.4: the starting step from two evaluations,
+     * {@code h1 = (0.01 / max(d1, d2))^(1/(q+1))} with q the order the controller uses (as
+     * Hairer's DOPRI5/DOP853 codes, scipy and torchdiffeq: 1/5 for dopri5, 1/8 for DOP853).
+     */
     private double initialStep(double t0, double tEnd, double dir) {
         double[] f0 = k[0];
         for (int i = 0; i < n; i++) {
@@ -326,7 +367,7 @@ final class RungeKuttaEngine {
         double d2 = norm.norm(scaled, n) / h0;
         double dm = Math.max(d1, d2);
         double h1 = !(dm > 1e-15) ? Math.max(1e-6, h0 * 1e-3)
-                : Math.pow(0.01 / dm, 1.0 / (tab.order() + 1));
+                : Math.pow(0.01 / dm, 1.0 / (tab.controlOrder() + 1));
         if (!Double.isFinite(h1)) {
             h1 = h0;
         }
@@ -338,6 +379,16 @@ final class RungeKuttaEngine {
 
     /** Computes stages 2..s and y1 from y and k[0]. */
     private void stages(double t, double h) {
+        if (dop853Kernel) {
+            Dop853Kernel.stages(f, t, h, y, k, ytmp, y1, n);
+            nfe += 11;
+            return;
+        }
+        if (dopri5Kernel) {
+            Dopri5Kernel.stages(f, t, h, y, k, ytmp, y1, n);
+            nfe += 6;
+            return;
+        }
         final int[][] aIdx = tab.aIdx;
         final double[][] aVal = tab.aVal;
         for (int i = 1; i < s; i++) {
@@ -407,6 +458,17 @@ final class RungeKuttaEngine {
 
     /** The error ratio of the step just computed (y → y1 with stages k). */
     private double errorRatio(double h) {
+        if (dop853Kernel && rmsNorm) {
+            return Dop853Kernel.errorRatioRms(h, y, y1, k, atol, rtol, n);
+        }
+        if (dopri5Kernel && rmsNorm) {
+            return Dopri5Kernel.errorRatioRms(h, y, y1, k, atol, rtol, n);
+        }
+        return genericErrorRatio(h);
+    }
+
+    /** {@link #errorRatio} for any tableau and norm; leaves the scaled estimate in scaled[]. */
+    private double genericErrorRatio(double h) {
         accumulate(tab.eIdx, tab.eVal, scaled);
         if (scaled2 != null) {
             accumulate(tab.e2Idx, tab.e2Val, scaled2);
@@ -557,22 +619,21 @@ final class RungeKuttaEngine {
                 kx[i] = k[i];
             }
             kx[12] = f1;
-            combineDense(h, Dop853.A14, ytmp);
+            combineDense(h, DENSE_A[0], DENSE_AV[0], ytmp);
             f.derivative(t + Dop853.C14 * h, ytmp, kx[13]);
-            combineDense(h, Dop853.A15, ytmp);
+            combineDense(h, DENSE_A[1], DENSE_AV[1], ytmp);
             f.derivative(t + Dop853.C15 * h, ytmp, kx[14]);
-            combineDense(h, Dop853.A16, ytmp);
+            combineDense(h, DENSE_A[2], DENSE_AV[2], ytmp);
             f.derivative(t + Dop853.C16 * h, ytmp, kx[15]);
             nfe += 3;
             for (int r = 0; r < 4; r++) {
-                double[] d = Dop853.D[r];
+                int[] idx = DENSE_D[r];
+                double[] val = DENSE_DV[r];
                 int o = off + (4 + r) * nn;
                 for (int m = 0; m < nn; m++) {
                     double acc = 0;
-                    for (int i = 0; i < 16; i++) {
-                        if (d[i] != 0) {
-                            acc += d[i] * kx[i][m];
-                        }
+                    for (int q = 0; q < idx.length; q++) {
+                        acc += val[q] * kx[idx[q]][m];
                     }
                     dst[o + m] = h * acc;
                 }
@@ -580,13 +641,12 @@ final class RungeKuttaEngine {
         }
     }
 
-    private void combineDense(double h, double[] row, double[] dst) {
+    /** {@code dst = y + h · Σ val[q] · kx[idx[q]]}, the nonzero terms in stage order. */
+    private void combineDense(double h, int[] idx, double[] val, double[] dst) {
         for (int m = 0; m < n; m++) {
             double acc = 0;
-            for (int i = 0; i < row.length; i++) {
-                if (row[i] != 0) {
-                    acc += row[i] * kx[i][m];
-                }
+            for (int q = 0; q < idx.length; q++) {
+                acc += val[q] * kx[idx[q]][m];
             }
             dst[m] = y[m] + h * acc;
         }

@@ -12,8 +12,9 @@ import java.util.Arrays;
  * }</pre>
  *
  * <p>Defaults (those of torchdiffeq and Hairer's codes): method {@code dopri5}, {@code rtol 1e-7},
- * {@code atol 1e-9}, RMS error norm, safety 0.9, minFactor 0.2, maxFactor 10, I controller, no
- * maximum step, at most 1,000,000 steps, initial step by Hairer's algorithm.
+ * {@code atol 1e-9}, RMS error norm, safety 0.9, minFactor 0.2, maxFactor 10, the I controller
+ * with Hairer's DOPRI5 stabilisation ({@link StepController#STABILIZED}), no maximum step, at
+ * most 1,000,000 steps, initial step by Hairer's algorithm.
  *
  * <p>Adaptive control: a step from {@code y0} to {@code y1} with error estimate {@code err} is
  * accepted when {@code ratio = norm(err_i / (atol_i + rtol · max(|y0_i|, |y1_i|))) <= 1}; the next
@@ -229,7 +230,7 @@ public final class SolverOptions {
     /**
      * The step-size controller.
      *
-     * @return the controller, {@link StepController#I} by default
+     * @return the controller, {@link StepController#STABILIZED} by default
      */
     public StepController controller() {
         return controller;
@@ -285,7 +286,7 @@ public final class SolverOptions {
         private double safety = 0.9;
         private double minFactor = 0.2;
         private double maxFactor = 10.0;
-        private StepController controller = StepController.I;
+        private StepController controller = StepController.STABILIZED;
         private double[] stepTimes;
         private StepObserver observer;
 
@@ -480,8 +481,8 @@ public final class SolverOptions {
         }
 
         /**
-         * Sets the step-size controller, for example {@link StepController#I} (default) or
-         * {@link StepController#PI}.
+         * Sets the step-size controller: {@link StepController#STABILIZED} (default),
+         * {@link StepController#I}, {@link StepController#PI} or your own.
          *
          * @param controller the controller; must not be {@code null}
          * @return this builder

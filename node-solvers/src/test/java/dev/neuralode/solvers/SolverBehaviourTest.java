@@ -106,7 +106,7 @@ class SolverBehaviourTest {
         assertThat(d.safety()).isEqualTo(0.9);
         assertThat(d.minFactor()).isEqualTo(0.2);
         assertThat(d.maxFactor()).isEqualTo(10);
-        assertThat(d.controller()).isSameAs(StepController.I);
+        assertThat(d.controller()).isSameAs(StepController.STABILIZED);
         SolverOptions e = d.toBuilder().method("tsit5").rtol(1e-5).build();
         assertThat(e.method()).isEqualTo("tsit5");
         assertThat(d.method()).isEqualTo("dopri5");
