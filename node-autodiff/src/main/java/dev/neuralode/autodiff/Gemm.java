@@ -9,29 +9,30 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>Two kernels:
  * <ul>
- *   <li><b>row-axpy</b> (output rows of 16 columns or more): {@code C[i,:] = Σ_p A(i,p) B[p,:]},
- *       two output rows at a time and the sum over {@code p} unrolled by four, so each pass of the
- *       contiguous inner loop does eight fused multiply-adds ({@link Math#fma}, which C2 turns
- *       into vector FMA) per six loads and two stores;</li>
+ *   <li><b>row-axpy</b> (outputs of 16 columns or more): {@code C[i,:] = Σ_p A(i,p) B[p,:]} with
+ *       the sum over {@code p} unrolled by four, so each pass of the contiguous inner loop does four
+ *       fused multiply-adds ({@link Math#fma}, which C2 turns into vector FMA) per five loads and
+ *       one store. C2 (JDK 17) vectorizes such a loop only when every access has the plain loop
+ *       index, so B's rows are first copied into separate per-thread arrays and each output row is
+ *       formed in a per-thread row array and then copied into C (O(size of B + size of C) extra
+ *       copies, no allocation once warmed up);</li>
  *   <li><b>dot</b> (narrower outputs, such as the two-column output layer of a 2-D ODE): scalar
- *       dot products, four output rows at a time so that four independent FMA chains hide the
- *       latency.</li>
+ *       dot products, four output rows and two partial sums at a time, so that eight independent
+ *       FMA chains hide the FMA latency.</li>
  * </ul>
  * {@code A(i,p)} is read through a row stride and a column stride, so {@code A·B} and
- * {@code Aᵀ·B} share the kernels; {@code A·Bᵀ} transposes {@code B} into a per-thread scratch
- * buffer (O(size of B), no allocation once warmed up) and runs the same kernels.
+ * {@code Aᵀ·B} share the kernels; for {@code A·Bᵀ} the rows of {@code Bᵀ} (columns of B) are
+ * gathered into the row arrays.
  *
  * <p>Each product can start from zero, from a row vector broadcast over the rows (a fused bias:
  * {@code C = A·B + 1·bᵀ}) or from {@code C} itself (accumulate: {@code C += A·B}). The output
- * must not alias an operand. Results agree with a naive triple loop to rounding (the summation
- * order differs); see {@code GemmTest}.
+ * must not alias an operand. Results agree with EJML's products to rounding (the summation order
+ * differs, and FMA rounds once); see {@code GemmTest}. Thread-safe: the scratch is per thread.
  */
 final class Gemm {
 
     /** Output widths below this use the dot kernel. */
     private static final int AXPY_MIN_COLS = 16;
-
-    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[1][0]);
 
     private Gemm() {
     }
@@ -87,14 +88,21 @@ final class Gemm {
             dotTransB(a.data, b.data, c.data, m, n, k, bias, accumulate);
             return;
         }
-        double[][] holder = SCRATCH.get();
-        double[] bt = holder[0];
-        if (bt.length < k * n) {
-            bt = new double[k * n];
-            holder[0] = bt;
+        if (k == 0) {
+            init(c.data, m, n, bias, accumulate);
+            return;
         }
-        transpose(b.data, n, k, bt);
-        run(a.data, k, 1, bt, c.data, m, n, k, bias, accumulate);
+        // Bᵀ's rows are B's columns: gather them straight into the row arrays
+        Scratch scratch = ROWS.get();
+        double[][] rows = scratch.rows(k, n);
+        double[] bd = b.data;
+        for (int j = 0; j < n; j++) {
+            int bj = j * k;
+            for (int p = 0; p < k; p++) {
+                rows[p][j] = bd[bj + p];
+            }
+        }
+        axpyRows(a.data, k, 1, rows, c.data, m, n, k, bias, accumulate, scratch.out(n));
     }
 
     /** {@code out (cols × rows) = inᵀ} for a row-major {@code rows × cols} {@code in}. */
@@ -136,122 +144,85 @@ final class Gemm {
         }
     }
 
-    /** Row-axpy kernel, {@code n >= AXPY_MIN_COLS}, {@code k >= 1}. */
+    /** Per-thread scratch: the rows of B as separate arrays, and one output row. */
+    private static final class Scratch {
+        double[][] rows = new double[0][];
+        double[] out = new double[0];
+
+        /** Row arrays for {@code k} rows of at least {@code n} elements. */
+        double[][] rows(int k, int n) {
+            if (rows.length < k) {
+                rows = java.util.Arrays.copyOf(rows, Math.max(k, 2 * rows.length));
+            }
+            for (int p = 0; p < k; p++) {
+                if (rows[p] == null || rows[p].length < n) {
+                    rows[p] = new double[n];
+                }
+            }
+            return rows;
+        }
+
+        double[] out(int n) {
+            if (out.length < n) {
+                out = new double[n];
+            }
+            return out;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> ROWS = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * Row-axpy kernel, {@code n >= AXPY_MIN_COLS}, {@code k >= 1}. B's rows are copied into
+     * separate arrays and each output row is formed in its own array, so that every array access
+     * of the inner loop has the plain index {@code j}: that is the form C2's superword pass
+     * vectorizes (with offsets into one shared array it cannot rule out overlaps and stays scalar).
+     */
     private static void axpyKernel(double[] a, int rs, int cs, double[] b, double[] c, int m, int n, int k,
                                    double[] bias, boolean accumulate) {
-        int i = 0;
-        for (; i + 1 < m; i += 2) {
-            int c0 = i * n;
-            int c1 = c0 + n;
-            int a0 = i * rs;
-            int a1 = a0 + rs;
-            int p;
+        Scratch scratch = ROWS.get();
+        double[][] rows = scratch.rows(k, n);
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, p * n, rows[p], 0, n);
+        }
+        axpyRows(a, rs, cs, rows, c, m, n, k, bias, accumulate, scratch.out(n));
+    }
+
+    private static void axpyRows(double[] a, int rs, int cs, double[][] rows, double[] c, int m, int n, int k,
+                                 double[] bias, boolean accumulate, double[] row) {
+        for (int i = 0; i < m; i++) {
+            int ci = i * n;
+            int ai = i * rs;
             if (accumulate) {
-                p = 0;
+                System.arraycopy(c, ci, row, 0, n);
+            } else if (bias != null) {
+                System.arraycopy(bias, 0, row, 0, n);
             } else {
-                firstTerm2(a[a0], a[a1], b, c, c0, c1, n, bias);
-                p = 1;
+                java.util.Arrays.fill(row, 0, n, 0.0);
             }
+            int p = 0;
             for (; p + 3 < k; p += 4) {
-                int ap = p * cs;
-                int b0 = p * n;
-                rows2x4(a[a0 + ap], a[a0 + ap + cs], a[a0 + ap + 2 * cs], a[a0 + ap + 3 * cs],
-                        a[a1 + ap], a[a1 + ap + cs], a[a1 + ap + 2 * cs], a[a1 + ap + 3 * cs],
-                        b, b0, n, c, c0, c1);
+                int ap = ai + p * cs;
+                axpy4(a[ap], a[ap + cs], a[ap + 2 * cs], a[ap + 3 * cs],
+                        rows[p], rows[p + 1], rows[p + 2], rows[p + 3], row, n);
             }
             for (; p < k; p++) {
-                int ap = p * cs;
-                rows2x1(a[a0 + ap], a[a1 + ap], b, p * n, n, c, c0, c1);
+                axpy1(a[ai + p * cs], rows[p], row, n);
             }
-        }
-        if (i < m) {
-            int c0 = i * n;
-            int a0 = i * rs;
-            int p;
-            if (accumulate) {
-                p = 0;
-            } else {
-                firstTerm1(a[a0], b, c, c0, n, bias);
-                p = 1;
-            }
-            for (; p + 3 < k; p += 4) {
-                int ap = a0 + p * cs;
-                row1x4(a[ap], a[ap + cs], a[ap + 2 * cs], a[ap + 3 * cs], b, p * n, n, c, c0);
-            }
-            for (; p < k; p++) {
-                row1x1(a[a0 + p * cs], b, p * n, n, c, c0);
-            }
+            System.arraycopy(row, 0, c, ci, n);
         }
     }
 
-    private static void firstTerm2(double x, double y, double[] b, double[] c, int c0, int c1, int n,
-                                   double[] bias) {
-        if (bias == null) {
-            for (int j = 0; j < n; j++) {
-                double q = b[j];
-                c[c0 + j] = x * q;
-                c[c1 + j] = y * q;
-            }
-        } else {
-            for (int j = 0; j < n; j++) {
-                double q = b[j];
-                double s = bias[j];
-                c[c0 + j] = Math.fma(x, q, s);
-                c[c1 + j] = Math.fma(y, q, s);
-            }
-        }
-    }
-
-    private static void firstTerm1(double x, double[] b, double[] c, int c0, int n, double[] bias) {
-        if (bias == null) {
-            for (int j = 0; j < n; j++) {
-                c[c0 + j] = x * b[j];
-            }
-        } else {
-            for (int j = 0; j < n; j++) {
-                c[c0 + j] = Math.fma(x, b[j], bias[j]);
-            }
-        }
-    }
-
-    private static void rows2x4(double x0, double x1, double x2, double x3,
-                                double y0, double y1, double y2, double y3,
-                                double[] b, int b0, int n, double[] c, int c0, int c1) {
-        int b1 = b0 + n;
-        int b2 = b1 + n;
-        int b3 = b2 + n;
+    private static void axpy4(double x0, double x1, double x2, double x3,
+                              double[] b0, double[] b1, double[] b2, double[] b3, double[] c, int n) {
         for (int j = 0; j < n; j++) {
-            double q0 = b[b0 + j];
-            double q1 = b[b1 + j];
-            double q2 = b[b2 + j];
-            double q3 = b[b3 + j];
-            c[c0 + j] = Math.fma(x3, q3, Math.fma(x2, q2, Math.fma(x1, q1, Math.fma(x0, q0, c[c0 + j]))));
-            c[c1 + j] = Math.fma(y3, q3, Math.fma(y2, q2, Math.fma(y1, q1, Math.fma(y0, q0, c[c1 + j]))));
+            c[j] = Math.fma(x3, b3[j], Math.fma(x2, b2[j], Math.fma(x1, b1[j], Math.fma(x0, b0[j], c[j]))));
         }
     }
 
-    private static void rows2x1(double x, double y, double[] b, int b0, int n, double[] c, int c0, int c1) {
+    private static void axpy1(double x, double[] b, double[] c, int n) {
         for (int j = 0; j < n; j++) {
-            double q = b[b0 + j];
-            c[c0 + j] = Math.fma(x, q, c[c0 + j]);
-            c[c1 + j] = Math.fma(y, q, c[c1 + j]);
-        }
-    }
-
-    private static void row1x4(double x0, double x1, double x2, double x3, double[] b, int b0, int n,
-                               double[] c, int c0) {
-        int b1 = b0 + n;
-        int b2 = b1 + n;
-        int b3 = b2 + n;
-        for (int j = 0; j < n; j++) {
-            c[c0 + j] = Math.fma(x3, b[b3 + j], Math.fma(x2, b[b2 + j], Math.fma(x1, b[b1 + j],
-                    Math.fma(x0, b[b0 + j], c[c0 + j]))));
-        }
-    }
-
-    private static void row1x1(double x, double[] b, int b0, int n, double[] c, int c0) {
-        for (int j = 0; j < n; j++) {
-            c[c0 + j] = Math.fma(x, b[b0 + j], c[c0 + j]);
+            c[j] = Math.fma(x, b[j], c[j]);
         }
     }
 
@@ -265,17 +236,42 @@ final class Gemm {
             int a2 = a1 + rs;
             int a3 = a2 + rs;
             for (int j = 0; j < n; j++) {
+                // two partial sums per row (even and odd p): eight independent FMA chains
                 double s0 = 0;
                 double s1 = 0;
                 double s2 = 0;
                 double s3 = 0;
-                for (int p = 0, ap = 0, bp = j; p < k; p++, ap += cs, bp += n) {
+                double t0 = 0;
+                double t1 = 0;
+                double t2 = 0;
+                double t3 = 0;
+                int p = 0;
+                int ap = 0;
+                int bp = j;
+                for (; p + 1 < k; p += 2, ap += 2 * cs, bp += 2 * n) {
+                    double q = b[bp];
+                    double r = b[bp + n];
+                    int aq = ap + cs;
+                    s0 = Math.fma(a[a0 + ap], q, s0);
+                    s1 = Math.fma(a[a1 + ap], q, s1);
+                    s2 = Math.fma(a[a2 + ap], q, s2);
+                    s3 = Math.fma(a[a3 + ap], q, s3);
+                    t0 = Math.fma(a[a0 + aq], r, t0);
+                    t1 = Math.fma(a[a1 + aq], r, t1);
+                    t2 = Math.fma(a[a2 + aq], r, t2);
+                    t3 = Math.fma(a[a3 + aq], r, t3);
+                }
+                if (p < k) {
                     double q = b[bp];
                     s0 = Math.fma(a[a0 + ap], q, s0);
                     s1 = Math.fma(a[a1 + ap], q, s1);
                     s2 = Math.fma(a[a2 + ap], q, s2);
                     s3 = Math.fma(a[a3 + ap], q, s3);
                 }
+                s0 += t0;
+                s1 += t1;
+                s2 += t2;
+                s3 += t3;
                 store(c, i * n + j, n, s0, s1, s2, s3, bias == null ? 0.0 : bias[j], accumulate);
             }
         }

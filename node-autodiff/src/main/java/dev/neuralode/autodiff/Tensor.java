@@ -25,6 +25,7 @@ public final class Tensor {
     private DMatrixRMaj accValue;
     private boolean accValueOwned;
     private int accGeneration;
+    private int reach;
 
     Tensor(Tape tape, DMatrixRMaj value, boolean requiresGrad, Parameter parameter) {
         this.tape = tape;
@@ -158,6 +159,15 @@ public final class Tensor {
     public String toString() {
         return "Tensor[" + shapeString() + (requiresGrad ? ", requiresGrad" : "")
                 + (parameter != null ? ", " + parameter.name() : "") + "]";
+    }
+
+    /** The reachability mark of the last {@link Tape#gradients} call that reached this tensor. */
+    int reach() {
+        return reach;
+    }
+
+    void setReach(int mark) {
+        reach = mark;
     }
 
     Tensor acc(int generation) {
