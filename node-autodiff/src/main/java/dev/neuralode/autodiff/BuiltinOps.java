@@ -35,12 +35,31 @@ final class BuiltinOps {
         }
         DMatrixRMaj t = g;
         if (rows != g.numRows) {
-            t = CommonOps_DDRM.sumCols(t, null);
+            t = sumOverRows(t);
         }
         if (cols != t.numCols) {
             t = CommonOps_DDRM.sumRows(t, null);
         }
         return t;
+    }
+
+    /**
+     * The {@code 1 × cols} sum over the rows of {@code g} (the column sums), read row by row
+     * (contiguously), unlike EJML's column-by-column {@code sumCols}.
+     */
+    static DMatrixRMaj sumOverRows(DMatrixRMaj g) {
+        int rows = g.numRows;
+        int cols = g.numCols;
+        DMatrixRMaj out = new DMatrixRMaj(1, cols);
+        double[] o = out.data;
+        double[] x = g.data;
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) {
+                o[c] += x[base + c];
+            }
+        }
+        return out;
     }
 
     /** {@code a} repeated to {@code rows × cols} (rows or columns of size 1 are repeated). */
@@ -468,7 +487,7 @@ final class BuiltinOps {
                     Gemm.multTransA(g, x, gw, false);
                 }
             }
-            return new DMatrixRMaj[]{gx, gw, needs[2] ? CommonOps_DDRM.sumCols(g, null) : null};
+            return new DMatrixRMaj[]{gx, gw, needs[2] ? sumOverRows(g) : null};
         }
     }
 
@@ -535,7 +554,7 @@ final class BuiltinOps {
             DMatrixRMaj a = in[0];
             return switch (kind) {
                 case ALL -> new DMatrixRMaj(1, 1, true, CommonOps_DDRM.elementSum(a));
-                case AXIS0 -> CommonOps_DDRM.sumCols(a, null);
+                case AXIS0 -> sumOverRows(a);
                 case AXIS1 -> CommonOps_DDRM.sumRows(a, null);
             };
         }
