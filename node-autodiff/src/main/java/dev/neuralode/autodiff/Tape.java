@@ -171,6 +171,11 @@ public final class Tape {
      * @throws ArithmeticException      in anomaly-detection mode, if the output is not finite
      */
     public Tensor apply(Op op, Tensor... inputs) {
+        return record(op, inputs.clone());
+    }
+
+    /** {@link #apply} without the defensive copy of {@code inputs}, which the tape then keeps. */
+    Tensor record(Op op, Tensor[] inputs) {
         checkUsable();
         if (inputs.length == 0) {
             throw new IllegalArgumentException("op '" + op.name() + "': needs at least one input");
@@ -195,7 +200,7 @@ public final class Tape {
         boolean record = recording && any;
         Tensor result = new Tensor(this, out, record, null);
         if (record) {
-            nodes.add(new Node(op, inputs.clone(), values, result, needs));
+            nodes.add(new Node(op, inputs, values, result, needs));
         }
         return result;
     }
@@ -455,8 +460,9 @@ public final class Tape {
             }
             int n = node.inputs.length;
             DMatrixRMaj[] grads;
-            if (node.op instanceof ValueBackward vb) {
-                grads = vb.backwardValues(g, node.values, node.output.value(), needs);
+            boolean fresh = node.op instanceof ValueBackward;
+            if (fresh) {
+                grads = ((ValueBackward) node.op).backwardValues(g, node.values, node.output.value(), needs);
             } else {
                 Tensor[] tg = node.op.backward(constant(g), node.inputs, node.output, needs);
                 grads = new DMatrixRMaj[n];
@@ -469,9 +475,22 @@ public final class Tape {
                     continue;
                 }
                 checkGradient(node, j, grads[j]);
-                node.inputs[j].accumulateValue(grads[j], gen);
+                // a fast-path gradient other than gradOutput is newly allocated (ValueBackward's
+                // contract): the accumulator may own it, and add later gradients into it in place
+                boolean owned = fresh && grads[j] != g && !returnedBefore(grads, j);
+                node.inputs[j].accumulateValue(grads[j], owned, gen);
             }
         }
+    }
+
+    /** Whether {@code grads[j]} is also an earlier entry (one matrix given to two inputs). */
+    private static boolean returnedBefore(DMatrixRMaj[] grads, int j) {
+        for (int i = 0; i < j; i++) {
+            if (grads[i] == grads[j]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
