@@ -143,8 +143,10 @@ final class Gemm {
             init(c, m, n, bias, accumulate);
         } else if (n >= AXPY_MIN_COLS) {
             axpyKernel(a, rs, cs, b, c, m, n, k, bias, accumulate);
+        } else if (n == 2) {
+            twoColumnKernel(a, rs, cs, b, c, m, k, bias, accumulate);
         } else {
-            dotKernel(a, rs, cs, b, c, m, n, k, bias, accumulate);
+            dotKernel(a, rs, cs, b, c, m, n, k, bias, accumulate, 0);
         }
     }
 
@@ -279,10 +281,54 @@ final class Gemm {
         }
     }
 
+    /**
+     * Dot kernel for two output columns (the output layer of a 2-D ODE): both columns of four rows
+     * at once, eight independent FMA chains, each element of A read once.
+     */
+    private static void twoColumnKernel(double[] a, int rs, int cs, double[] b, double[] c, int m, int k,
+                                        double[] bias, boolean accumulate) {
+        int i = 0;
+        for (; i + 3 < m; i += 4) {
+            int a0 = i * rs;
+            int a1 = a0 + rs;
+            int a2 = a1 + rs;
+            int a3 = a2 + rs;
+            double s00 = 0;
+            double s01 = 0;
+            double s10 = 0;
+            double s11 = 0;
+            double s20 = 0;
+            double s21 = 0;
+            double s30 = 0;
+            double s31 = 0;
+            for (int p = 0, ap = 0; p < k; p++, ap += cs) {
+                double q0 = b[2 * p];
+                double q1 = b[2 * p + 1];
+                double x0 = a[a0 + ap];
+                double x1 = a[a1 + ap];
+                double x2 = a[a2 + ap];
+                double x3 = a[a3 + ap];
+                s00 = Math.fma(x0, q0, s00);
+                s01 = Math.fma(x0, q1, s01);
+                s10 = Math.fma(x1, q0, s10);
+                s11 = Math.fma(x1, q1, s11);
+                s20 = Math.fma(x2, q0, s20);
+                s21 = Math.fma(x2, q1, s21);
+                s30 = Math.fma(x3, q0, s30);
+                s31 = Math.fma(x3, q1, s31);
+            }
+            store(c, 2 * i, 2, s00, s10, s20, s30, bias == null ? 0.0 : bias[0], accumulate);
+            store(c, 2 * i + 1, 2, s01, s11, s21, s31, bias == null ? 0.0 : bias[1], accumulate);
+        }
+        if (i < m) {
+            dotKernel(a, rs, cs, b, c, m, 2, k, bias, accumulate, i);
+        }
+    }
+
     /** Dot kernel for narrow outputs: {@code C(i,j) = Σ_p A(i,p) B[p,j]}, four rows at a time. */
     private static void dotKernel(double[] a, int rs, int cs, double[] b, double[] c, int m, int n, int k,
-                                  double[] bias, boolean accumulate) {
-        int i = 0;
+                                  double[] bias, boolean accumulate, int firstRow) {
+        int i = firstRow;
         for (; i + 3 < m; i += 4) {
             int a0 = i * rs;
             int a1 = a0 + rs;
