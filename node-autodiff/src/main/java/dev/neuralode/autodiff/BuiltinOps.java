@@ -884,11 +884,21 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj gm, DMatrixRMaj[] in, DMatrixRMaj outm, boolean[] needs) {
+            return new DMatrixRMaj[]{gradient(gm, in[0], outm, new DMatrixRMaj(gm.numRows, gm.numCols))};
+        }
+
+        @Override
+        public DMatrixRMaj[] backwardValuesInPlace(DMatrixRMaj gm, DMatrixRMaj[] in, DMatrixRMaj outm,
+                                                   boolean[] needs) {
+            return new DMatrixRMaj[]{gradient(gm, in[0], outm, gm)};
+        }
+
+        /** {@code res = gm ⊙ f'(x)} elementwise; {@code res} may be {@code gm}. */
+        private DMatrixRMaj gradient(DMatrixRMaj gm, DMatrixRMaj xm, DMatrixRMaj outm, DMatrixRMaj res) {
             int n = gm.getNumElements();
-            DMatrixRMaj res = new DMatrixRMaj(gm.numRows, gm.numCols);
             double[] r = res.data;
             double[] g = gm.data;
-            double[] x = in[0].data;
+            double[] x = xm.data;
             double[] y = outm.data;
             switch (kind) {
                 case SQUARE -> {
@@ -939,7 +949,7 @@ final class BuiltinOps {
                 }
                 default -> throw new AssertionError(this);
             }
-            return new DMatrixRMaj[]{res};
+            return res;
         }
 
         private static DMatrixRMaj signMask(DMatrixRMaj x) {

@@ -461,7 +461,12 @@ public final class Tape {
             int n = node.inputs.length;
             DMatrixRMaj[] grads;
             boolean fresh = node.op instanceof ValueBackward;
-            if (fresh) {
+            // in a backward() sweep an owned accumulator of a node's output is read by that node
+            // only: the op may overwrite it (gradients() returns intermediate accumulators: no)
+            boolean writable = fresh && mark == 0 && node.output.accOwned();
+            if (writable) {
+                grads = ((ValueBackward) node.op).backwardValuesInPlace(g, node.values, node.output.value(), needs);
+            } else if (fresh) {
                 grads = ((ValueBackward) node.op).backwardValues(g, node.values, node.output.value(), needs);
             } else {
                 Tensor[] tg = node.op.backward(constant(g), node.inputs, node.output, needs);
@@ -476,17 +481,19 @@ public final class Tape {
                 }
                 checkGradient(node, j, grads[j]);
                 // a fast-path gradient other than gradOutput is newly allocated (ValueBackward's
-                // contract): the accumulator may own it, and add later gradients into it in place
-                boolean owned = fresh && grads[j] != g && !returnedBefore(grads, j);
+                // contract), and gradOutput itself is the tape's when writable: the input's
+                // accumulator may own it, and add later gradients into it in place, unless the same
+                // matrix also went to another input
+                boolean owned = fresh && (grads[j] != g || writable) && !sharedWithAnother(grads, j);
                 node.inputs[j].accumulateValue(grads[j], owned, gen);
             }
         }
     }
 
-    /** Whether {@code grads[j]} is also an earlier entry (one matrix given to two inputs). */
-    private static boolean returnedBefore(DMatrixRMaj[] grads, int j) {
-        for (int i = 0; i < j; i++) {
-            if (grads[i] == grads[j]) {
+    /** Whether {@code grads[j]} is also another entry (one matrix given to two inputs). */
+    private static boolean sharedWithAnother(DMatrixRMaj[] grads, int j) {
+        for (int i = 0; i < grads.length; i++) {
+            if (i != j && grads[i] == grads[j]) {
                 return true;
             }
         }
