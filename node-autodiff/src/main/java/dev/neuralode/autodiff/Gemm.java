@@ -34,6 +34,12 @@ final class Gemm {
     /** Output widths below this use the dot kernel. */
     private static final int AXPY_MIN_COLS = 16;
 
+    /**
+     * {@code Aᵀ·B} with fewer output columns than this, and at least twice as many rows, is formed
+     * as {@code (Bᵀ·A)ᵀ}: the vectorized loop then runs over the longer dimension.
+     */
+    private static final int TRANSPOSE_BELOW_COLS = 128;
+
     private Gemm() {
     }
 
@@ -66,9 +72,9 @@ final class Gemm {
         int k = a.numRows;
         int m = a.numCols;
         int n = b.numCols;
-        if (n < AXPY_MIN_COLS && m >= AXPY_MIN_COLS && k > 0) {
-            // narrow output (a weight gradient of a narrow layer): form Cᵀ = Bᵀ·A, whose rows are
-            // long, with the vectorized kernel (A's rows are contiguous), then transpose it into C
+        if (n < TRANSPOSE_BELOW_COLS && m >= 2 * n && m >= AXPY_MIN_COLS && k > 0) {
+            // narrow output (the weight gradient of a layer with few outputs): form Cᵀ = Bᵀ·A, whose
+            // rows are long, with the vectorized kernel (A's rows are contiguous), then transpose
             Scratch scratch = ROWS.get();
             double[] ct = scratch.tmp(n * m);
             axpyKernel(b.data, 1, n, a.data, ct, n, m, k, null, false);
