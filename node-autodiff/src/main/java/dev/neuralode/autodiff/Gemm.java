@@ -123,7 +123,7 @@ final class Gemm {
                 rows[p][j] = bd[bj + p];
             }
         }
-        axpyRows(a.data, k, 1, rows, c.data, m, n, k, bias, accumulate, scratch.out(n));
+        axpyRows(a.data, k, 1, rows, c.data, m, n, k, bias, accumulate, scratch.out(n), scratch.zeros(n));
     }
 
     /** {@code out (cols × rows) = inᵀ} for a row-major {@code rows × cols} {@code in}. */
@@ -175,6 +175,15 @@ final class Gemm {
         double[][] rows = new double[0][];
         final double[][] out = new double[ROW_BLOCK][0];
         double[] tmp = new double[0];
+        double[] zeros = new double[0];
+
+        /** A row of at least {@code n} zeros (never written). */
+        double[] zeros(int n) {
+            if (zeros.length < n) {
+                zeros = new double[n];
+            }
+            return zeros;
+        }
 
         /** A buffer of at least {@code size} elements. */
         double[] tmp(int size) {
@@ -223,29 +232,49 @@ final class Gemm {
         for (int p = 0; p < k; p++) {
             System.arraycopy(b, p * n, rows[p], 0, n);
         }
-        axpyRows(a, rs, cs, rows, c, m, n, k, bias, accumulate, scratch.out(n));
+        axpyRows(a, rs, cs, rows, c, m, n, k, bias, accumulate, scratch.out(n), scratch.zeros(n));
     }
 
     private static void axpyRows(double[] a, int rs, int cs, double[][] rows, double[] c, int m, int n, int k,
-                                 double[] bias, boolean accumulate, double[][] out) {
+                                 double[] bias, boolean accumulate, double[][] out, double[] zeros) {
+        // the first four terms start from the base row (bias, zeros, or C's row when accumulating)
+        // in the same pass; missing terms (k < 4) multiply the zero row
+        int first = Math.min(k, 4);
+        double[] z = zeros;
+        double[] b0 = rows[0];
+        double[] b1 = first > 1 ? rows[1] : z;
+        double[] b2 = first > 2 ? rows[2] : z;
+        double[] b3 = first > 3 ? rows[3] : z;
         for (int i0 = 0; i0 < m; i0 += ROW_BLOCK) {
             int nr = Math.min(ROW_BLOCK, m - i0);
-            initRows(c, i0, nr, n, bias, accumulate, out);
-            int p = 0;
+            for (int r = 0; r < nr; r++) {
+                double[] row = out[r];
+                double[] base;
+                if (accumulate) {
+                    System.arraycopy(c, (i0 + r) * n, row, 0, n);
+                    base = row;
+                } else {
+                    base = bias != null ? bias : z;
+                }
+                int ap = (i0 + r) * rs;
+                first4(a[ap], first > 1 ? a[ap + cs] : 0.0, first > 2 ? a[ap + 2 * cs] : 0.0,
+                        first > 3 ? a[ap + 3 * cs] : 0.0, b0, b1, b2, b3, base, row, n);
+            }
+            int p = first;
             for (; p + 3 < k; p += 4) {
-                double[] b0 = rows[p];
-                double[] b1 = rows[p + 1];
-                double[] b2 = rows[p + 2];
-                double[] b3 = rows[p + 3];
+                double[] q0 = rows[p];
+                double[] q1 = rows[p + 1];
+                double[] q2 = rows[p + 2];
+                double[] q3 = rows[p + 3];
                 for (int r = 0; r < nr; r++) {
                     int ap = (i0 + r) * rs + p * cs;
-                    axpy4(a[ap], a[ap + cs], a[ap + 2 * cs], a[ap + 3 * cs], b0, b1, b2, b3, out[r], n);
+                    axpy4(a[ap], a[ap + cs], a[ap + 2 * cs], a[ap + 3 * cs], q0, q1, q2, q3, out[r], n);
                 }
             }
             for (; p < k; p++) {
-                double[] b0 = rows[p];
+                double[] q0 = rows[p];
                 for (int r = 0; r < nr; r++) {
-                    axpy1(a[(i0 + r) * rs + p * cs], b0, out[r], n);
+                    axpy1(a[(i0 + r) * rs + p * cs], q0, out[r], n);
                 }
             }
             for (int r = 0; r < nr; r++) {
@@ -254,17 +283,11 @@ final class Gemm {
         }
     }
 
-    private static void initRows(double[] c, int i0, int nr, int n, double[] bias, boolean accumulate,
-                                 double[][] out) {
-        for (int r = 0; r < nr; r++) {
-            double[] row = out[r];
-            if (accumulate) {
-                System.arraycopy(c, (i0 + r) * n, row, 0, n);
-            } else if (bias != null) {
-                System.arraycopy(bias, 0, row, 0, n);
-            } else {
-                java.util.Arrays.fill(row, 0, n, 0.0);
-            }
+    /** {@code c[j] = base[j] + x0 b0[j] + x1 b1[j] + x2 b2[j] + x3 b3[j]} ({@code base} may be {@code c}). */
+    private static void first4(double x0, double x1, double x2, double x3, double[] b0, double[] b1,
+                               double[] b2, double[] b3, double[] base, double[] c, int n) {
+        for (int j = 0; j < n; j++) {
+            c[j] = Math.fma(x3, b3[j], Math.fma(x2, b2[j], Math.fma(x1, b1[j], Math.fma(x0, b0[j], base[j]))));
         }
     }
 
