@@ -126,23 +126,6 @@ final class Gemm {
         axpyRows(a.data, k, 1, rows, c.data, m, n, k, bias, accumulate, scratch.out(n), scratch.zeros(n));
     }
 
-    /** {@code out (cols × rows) = inᵀ} for a row-major {@code rows × cols} {@code in}. */
-    static void transpose(double[] in, int rows, int cols, double[] out) {
-        final int block = 32;
-        for (int r0 = 0; r0 < rows; r0 += block) {
-            int r1 = Math.min(rows, r0 + block);
-            for (int c0 = 0; c0 < cols; c0 += block) {
-                int c1 = Math.min(cols, c0 + block);
-                for (int r = r0; r < r1; r++) {
-                    int src = r * cols;
-                    for (int c = c0; c < c1; c++) {
-                        out[c * rows + r] = in[src + c];
-                    }
-                }
-            }
-        }
-    }
-
     private static void run(double[] a, int rs, int cs, double[] b, double[] c, int m, int n, int k,
                             double[] bias, boolean accumulate) {
         if (k == 0) {

@@ -102,15 +102,4 @@ class GemmTest {
         Gemm.mult(a, b, c, null, true);
         assertThat(CommonOps_DDRM.elementMinAbs(c)).isEqualTo(7);
     }
-
-    @Test
-    void transposeMatchesEjml() {
-        Random rnd = new Random(3);
-        for (int[] s : new int[][]{{1, 1}, {3, 70}, {65, 33}, {128, 256}}) {
-            DMatrixRMaj x = random(s[0], s[1], rnd);
-            double[] out = new double[x.data.length];
-            Gemm.transpose(x.data, s[0], s[1], out);
-            assertThat(out).containsExactly(CommonOps_DDRM.transpose(x, null).data);
-        }
-    }
 }
