@@ -27,7 +27,8 @@ import org.ejml.data.DMatrixRMaj;
  * <p>Each product can start from zero, from a row vector broadcast over the rows (a fused bias:
  * {@code C = A·B + 1·bᵀ}) or from {@code C} itself (accumulate: {@code C += A·B}). The output
  * must not alias an operand. Results agree with EJML's products to rounding (the summation order
- * differs, and FMA rounds once); see {@code GemmTest}. Thread-safe: the scratch is per thread.
+ * differs, and FMA rounds once); see {@code GemmTest}. Thread-safe: the scratch is per thread; it
+ * keeps, per thread, row arrays as large as the largest right operand multiplied so far.
  */
 final class Gemm {
 
