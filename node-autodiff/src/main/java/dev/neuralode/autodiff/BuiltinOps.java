@@ -53,7 +53,17 @@ final class BuiltinOps {
         DMatrixRMaj out = new DMatrixRMaj(1, cols);
         double[] o = out.data;
         double[] x = g.data;
-        for (int r = 0; r < rows; r++) {
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            int b0 = r * cols;
+            int b1 = b0 + cols;
+            int b2 = b1 + cols;
+            int b3 = b2 + cols;
+            for (int c = 0; c < cols; c++) {
+                o[c] += (x[b0 + c] + x[b1 + c]) + (x[b2 + c] + x[b3 + c]);
+            }
+        }
+        for (; r < rows; r++) {
             int base = r * cols;
             for (int c = 0; c < cols; c++) {
                 o[c] += x[base + c];
