@@ -35,12 +35,41 @@ final class BuiltinOps {
         }
         DMatrixRMaj t = g;
         if (rows != g.numRows) {
-            t = CommonOps_DDRM.sumCols(t, null);
+            t = sumOverRows(t);
         }
         if (cols != t.numCols) {
             t = CommonOps_DDRM.sumRows(t, null);
         }
         return t;
+    }
+
+    /**
+     * The {@code 1 × cols} sum over the rows of {@code g} (the column sums), read row by row
+     * (contiguously), unlike EJML's column-by-column {@code sumCols}.
+     */
+    static DMatrixRMaj sumOverRows(DMatrixRMaj g) {
+        int rows = g.numRows;
+        int cols = g.numCols;
+        DMatrixRMaj out = new DMatrixRMaj(1, cols);
+        double[] o = out.data;
+        double[] x = g.data;
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            int b0 = r * cols;
+            int b1 = b0 + cols;
+            int b2 = b1 + cols;
+            int b3 = b2 + cols;
+            for (int c = 0; c < cols; c++) {
+                o[c] += (x[b0 + c] + x[b1 + c]) + (x[b2 + c] + x[b3 + c]);
+            }
+        }
+        for (; r < rows; r++) {
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) {
+                o[c] += x[base + c];
+            }
+        }
+        return out;
     }
 
     /** {@code a} repeated to {@code rows × cols} (rows or columns of size 1 are repeated). */
@@ -57,19 +86,6 @@ final class BuiltinOps {
             }
         }
         return out;
-    }
-
-    /**
-     * {@code c = a · bᵀ}. Small products use EJML's dot-product kernel directly; large ones
-     * transpose {@code b} once (O(size of b)) and use the row-reordered product, whose inner loop
-     * is a contiguous axpy the JIT vectorizes — about twice as fast from 128×64×256 up.
-     */
-    static void multTransB(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-        if ((long) a.numRows * a.numCols * b.numRows < 32_768) {
-            CommonOps_DDRM.multTransB(a, b, c);
-        } else {
-            CommonOps_DDRM.mult(a, CommonOps_DDRM.transpose(b, null), c);
-        }
     }
 
     static DMatrixRMaj scaled(DMatrixRMaj g, double c) {
@@ -329,9 +345,9 @@ final class BuiltinOps {
             int cols = kind == Kind.NT ? b.numRows : b.numCols;
             DMatrixRMaj out = new DMatrixRMaj(rows, cols);
             switch (kind) {
-                case NN -> CommonOps_DDRM.mult(a, b, out);
-                case TN -> CommonOps_DDRM.multTransA(a, b, out);
-                case NT -> multTransB(a, b, out);
+                case NN -> Gemm.mult(a, b, out, null, false);
+                case TN -> Gemm.multTransA(a, b, out, false);
+                case NT -> Gemm.multTransB(a, b, out, null, false);
                 default -> throw new AssertionError(this);
             }
             return out;
@@ -370,26 +386,26 @@ final class BuiltinOps {
             switch (kind) {
                 case NN -> {
                     if (ga != null) {
-                        multTransB(g, b, ga);
+                        Gemm.multTransB(g, b, ga, null, false);
                     }
                     if (gb != null) {
-                        CommonOps_DDRM.multTransA(a, g, gb);
+                        Gemm.multTransA(a, g, gb, false);
                     }
                 }
                 case TN -> {
                     if (ga != null) {
-                        multTransB(b, g, ga);
+                        Gemm.multTransB(b, g, ga, null, false);
                     }
                     if (gb != null) {
-                        CommonOps_DDRM.mult(a, g, gb);
+                        Gemm.mult(a, g, gb, null, false);
                     }
                 }
                 case NT -> {
                     if (ga != null) {
-                        CommonOps_DDRM.mult(g, b, ga);
+                        Gemm.mult(g, b, ga, null, false);
                     }
                     if (gb != null) {
-                        CommonOps_DDRM.multTransA(g, a, gb);
+                        Gemm.multTransA(g, a, gb, false);
                     }
                 }
                 default -> throw new AssertionError(this);
@@ -436,16 +452,9 @@ final class BuiltinOps {
             }
             DMatrixRMaj out = new DMatrixRMaj(x.numRows, outCols);
             if (kind == Kind.NN) {
-                CommonOps_DDRM.mult(x, w, out);
+                Gemm.mult(x, w, out, b.data, false);
             } else {
-                multTransB(x, w, out);
-            }
-            double[] o = out.data;
-            double[] bb = b.data;
-            for (int r = 0, k = 0; r < out.numRows; r++) {
-                for (int c = 0; c < outCols; c++, k++) {
-                    o[k] += bb[c];
-                }
+                Gemm.multTransB(x, w, out, b.data, false);
             }
             return out;
         }
@@ -475,20 +484,20 @@ final class BuiltinOps {
             if (needs[0]) {
                 gx = new DMatrixRMaj(x.numRows, x.numCols);
                 if (kind == Kind.NN) {
-                    multTransB(g, w, gx);
+                    Gemm.multTransB(g, w, gx, null, false);
                 } else {
-                    CommonOps_DDRM.mult(g, w, gx);
+                    Gemm.mult(g, w, gx, null, false);
                 }
             }
             if (needs[1]) {
                 gw = new DMatrixRMaj(w.numRows, w.numCols);
                 if (kind == Kind.NN) {
-                    CommonOps_DDRM.multTransA(x, g, gw);
+                    Gemm.multTransA(x, g, gw, false);
                 } else {
-                    CommonOps_DDRM.multTransA(g, x, gw);
+                    Gemm.multTransA(g, x, gw, false);
                 }
             }
-            return new DMatrixRMaj[]{gx, gw, needs[2] ? CommonOps_DDRM.sumCols(g, null) : null};
+            return new DMatrixRMaj[]{gx, gw, needs[2] ? sumOverRows(g) : null};
         }
     }
 
@@ -555,7 +564,7 @@ final class BuiltinOps {
             DMatrixRMaj a = in[0];
             return switch (kind) {
                 case ALL -> new DMatrixRMaj(1, 1, true, CommonOps_DDRM.elementSum(a));
-                case AXIS0 -> CommonOps_DDRM.sumCols(a, null);
+                case AXIS0 -> sumOverRows(a);
                 case AXIS1 -> CommonOps_DDRM.sumRows(a, null);
             };
         }
@@ -885,11 +894,21 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj gm, DMatrixRMaj[] in, DMatrixRMaj outm, boolean[] needs) {
+            return new DMatrixRMaj[]{gradient(gm, in[0], outm, new DMatrixRMaj(gm.numRows, gm.numCols))};
+        }
+
+        @Override
+        public DMatrixRMaj[] backwardValuesInPlace(DMatrixRMaj gm, DMatrixRMaj[] in, DMatrixRMaj outm,
+                                                   boolean[] needs) {
+            return new DMatrixRMaj[]{gradient(gm, in[0], outm, gm)};
+        }
+
+        /** {@code res = gm ⊙ f'(x)} elementwise; {@code res} may be {@code gm}. */
+        private DMatrixRMaj gradient(DMatrixRMaj gm, DMatrixRMaj xm, DMatrixRMaj outm, DMatrixRMaj res) {
             int n = gm.getNumElements();
-            DMatrixRMaj res = new DMatrixRMaj(gm.numRows, gm.numCols);
             double[] r = res.data;
             double[] g = gm.data;
-            double[] x = in[0].data;
+            double[] x = xm.data;
             double[] y = outm.data;
             switch (kind) {
                 case SQUARE -> {
@@ -940,7 +959,7 @@ final class BuiltinOps {
                 }
                 default -> throw new AssertionError(this);
             }
-            return new DMatrixRMaj[]{res};
+            return res;
         }
 
         private static DMatrixRMaj signMask(DMatrixRMaj x) {

@@ -57,6 +57,7 @@ public final class Tape {
     private boolean released;
     private boolean anomalyDetection;
     private int generation;
+    private int reachMark;
 
     /** Creates an empty tape that records. */
     public Tape() {
@@ -170,6 +171,11 @@ public final class Tape {
      * @throws ArithmeticException      in anomaly-detection mode, if the output is not finite
      */
     public Tensor apply(Op op, Tensor... inputs) {
+        return record(op, inputs.clone());
+    }
+
+    /** {@link #apply} without the defensive copy of {@code inputs}, which the tape then keeps. */
+    Tensor record(Op op, Tensor[] inputs) {
         checkUsable();
         if (inputs.length == 0) {
             throw new IllegalArgumentException("op '" + op.name() + "': needs at least one input");
@@ -194,7 +200,7 @@ public final class Tape {
         boolean record = recording && any;
         Tensor result = new Tensor(this, out, record, null);
         if (record) {
-            nodes.add(new Node(op, inputs.clone(), values, result, needs));
+            nodes.add(new Node(op, inputs, values, result, needs));
         }
         return result;
     }
@@ -291,7 +297,7 @@ public final class Tape {
      *                    {@code retainGraph})
      */
     public void backward(Tensor output, Tensor cotangent, boolean retainGraph, boolean createGraph) {
-        int gen = sweep(output, cotangent, createGraph);
+        int gen = sweep(output, cotangent, createGraph, 0);
         for (Tensor leaf : leaves) {
             if (createGraph) {
                 Tensor g = leaf.acc(gen);
@@ -337,7 +343,22 @@ public final class Tape {
                         + "tensors of two tapes cannot be mixed");
             }
         }
-        int gen = sweep(output, cotangent, createGraph);
+        // only the ops on a path from some wrt tensor to the output matter: mark the tensors
+        // reachable from wrt (forward, in execution order), then sweep only those ops, and only
+        // into their reachable inputs; the sweep never enters the wrt tensors' own ancestors
+        int mark = ++reachMark;
+        for (Tensor w : wrt) {
+            w.setReach(mark);
+        }
+        for (Node node : nodes) {
+            for (int j = 0; j < node.inputs.length; j++) {
+                if (node.needsGrad[j] && node.inputs[j].reach() == mark) {
+                    node.output.setReach(mark);
+                    break;
+                }
+            }
+        }
+        int gen = sweep(output, cotangent, createGraph, mark);
         Tensor[] result = new Tensor[wrt.length];
         for (int i = 0; i < wrt.length; i++) {
             if (createGraph) {
@@ -356,8 +377,12 @@ public final class Tape {
         return result;
     }
 
-    /** Runs one reverse sweep and returns its generation (the key of the accumulators it filled). */
-    private int sweep(Tensor output, Tensor cotangent, boolean createGraph) {
+    /**
+     * Runs one reverse sweep and returns its generation (the key of the accumulators it filled).
+     * With {@code mark != 0} only ops whose output carries that reachability mark are swept, and
+     * only into inputs carrying it.
+     */
+    private int sweep(Tensor output, Tensor cotangent, boolean createGraph, int mark) {
         checkUsable();
         if (output.tape() != this) {
             throw new IllegalArgumentException("backward: the output belongs to another tape");
@@ -379,9 +404,9 @@ public final class Tape {
         recording = createGraph;
         try {
             if (createGraph) {
-                sweepTensors(output, cotangent, gen);
+                sweepTensors(output, cotangent, gen, mark);
             } else {
-                sweepValues(output, cotangent.value(), gen);
+                sweepValues(output, cotangent.value(), gen, mark);
             }
         } finally {
             recording = previous;
@@ -390,7 +415,7 @@ public final class Tape {
     }
 
     /** Create-graph sweep: gradients are tensors, and the ops computing them are recorded. */
-    private void sweepTensors(Tensor output, Tensor cotangent, int gen) {
+    private void sweepTensors(Tensor output, Tensor cotangent, int gen, int mark) {
         output.setAcc(cotangent, gen);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node node = nodes.get(i);
@@ -398,9 +423,13 @@ public final class Tape {
             if (g == null) {
                 continue;
             }
-            Tensor[] grads = node.op.backward(g, node.inputs, node.output, node.needsGrad);
+            boolean[] needs = mark == 0 ? node.needsGrad : reachableInputs(node, mark);
+            if (needs == null) {
+                continue;
+            }
+            Tensor[] grads = node.op.backward(g, node.inputs, node.output, needs);
             for (int j = 0; j < node.inputs.length; j++) {
-                if (!node.needsGrad[j] || grads[j] == null) {
+                if (!needs[j] || grads[j] == null) {
                     continue;
                 }
                 Tensor in = node.inputs[j];
@@ -417,7 +446,7 @@ public final class Tape {
      * {@link ValueBackward} skip building tensors altogether. Other ops (custom ones) run their
      * tensor backward unrecorded.
      */
-    private void sweepValues(Tensor output, DMatrixRMaj cotangent, int gen) {
+    private void sweepValues(Tensor output, DMatrixRMaj cotangent, int gen, int mark) {
         output.setAccValue(cotangent, false, gen);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node node = nodes.get(i);
@@ -425,25 +454,71 @@ public final class Tape {
             if (g == null) {
                 continue;
             }
+            boolean[] needs = mark == 0 ? node.needsGrad : reachableInputs(node, mark);
+            if (needs == null) {
+                continue;
+            }
             int n = node.inputs.length;
             DMatrixRMaj[] grads;
-            if (node.op instanceof ValueBackward vb) {
-                grads = vb.backwardValues(g, node.values, node.output.value(), node.needsGrad);
+            boolean fresh = node.op instanceof ValueBackward;
+            // in a backward() sweep an owned accumulator of a node's output is read by that node
+            // only: the op may overwrite it (gradients() returns intermediate accumulators: no)
+            boolean writable = fresh && mark == 0 && node.output.accOwned();
+            if (writable) {
+                grads = ((ValueBackward) node.op).backwardValuesInPlace(g, node.values, node.output.value(), needs);
+            } else if (fresh) {
+                grads = ((ValueBackward) node.op).backwardValues(g, node.values, node.output.value(), needs);
             } else {
-                Tensor[] tg = node.op.backward(constant(g), node.inputs, node.output, node.needsGrad);
+                Tensor[] tg = node.op.backward(constant(g), node.inputs, node.output, needs);
                 grads = new DMatrixRMaj[n];
                 for (int j = 0; j < n; j++) {
                     grads[j] = tg[j] == null ? null : tg[j].value();
                 }
             }
             for (int j = 0; j < n; j++) {
-                if (!node.needsGrad[j] || grads[j] == null) {
+                if (!needs[j] || grads[j] == null) {
                     continue;
                 }
                 checkGradient(node, j, grads[j]);
-                node.inputs[j].accumulateValue(grads[j], gen);
+                // a fast-path gradient other than gradOutput is newly allocated (ValueBackward's
+                // contract), and gradOutput itself is the tape's when writable: the input's
+                // accumulator may own it, and add later gradients into it in place, unless the same
+                // matrix also went to another input
+                boolean owned = fresh && (grads[j] != g || writable) && !sharedWithAnother(grads, j);
+                node.inputs[j].accumulateValue(grads[j], owned, gen);
             }
         }
+    }
+
+    /** Whether {@code grads[j]} is also another entry (one matrix given to two inputs). */
+    private static boolean sharedWithAnother(DMatrixRMaj[] grads, int j) {
+        for (int i = 0; i < grads.length; i++) {
+            if (i != j && grads[i] == grads[j]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The inputs of {@code node} that need a gradient and are reachable from the wrt tensors of
+     * the current {@link #gradients} call, or {@code null} if none is (or the node's output is not
+     * reachable, so no gradient of it leads to a wrt tensor).
+     */
+    private static boolean[] reachableInputs(Node node, int mark) {
+        if (node.output.reach() != mark) {
+            return null;
+        }
+        boolean[] needs = null;
+        for (int j = 0; j < node.inputs.length; j++) {
+            if (node.needsGrad[j] && node.inputs[j].reach() == mark) {
+                if (needs == null) {
+                    needs = new boolean[node.inputs.length];
+                }
+                needs[j] = true;
+            }
+        }
+        return needs;
     }
 
     private void checkGradient(Node node, int j, DMatrixRMaj gj) {

@@ -25,6 +25,7 @@ public final class Tensor {
     private DMatrixRMaj accValue;
     private boolean accValueOwned;
     private int accGeneration;
+    private int reach;
 
     Tensor(Tape tape, DMatrixRMaj value, boolean requiresGrad, Parameter parameter) {
         this.tape = tape;
@@ -160,6 +161,15 @@ public final class Tensor {
                 + (parameter != null ? ", " + parameter.name() : "") + "]";
     }
 
+    /** The reachability mark of the last {@link Tape#gradients} call that reached this tensor. */
+    int reach() {
+        return reach;
+    }
+
+    void setReach(int mark) {
+        reach = mark;
+    }
+
     Tensor acc(int generation) {
         return accGeneration == generation ? acc : null;
     }
@@ -186,16 +196,24 @@ public final class Tensor {
     }
 
     /**
-     * Adds {@code g} into this tensor's accumulator of the given sweep. The first gradient is kept
-     * by reference (not owned: it may be shared with another tensor's gradient); a second one
-     * triggers one copy, after which sums are formed in place.
+     * Adds {@code g} into this tensor's accumulator of the given sweep. A gradient the tape owns
+     * ({@code owned}: newly allocated for this sweep and referenced nowhere else) is kept and later
+     * gradients are added into it in place; one it does not own (it may be shared with another
+     * tensor's gradient) is kept by reference until a second gradient arrives, which then goes
+     * into an owned matrix (the new gradient itself if owned, else one copy).
      */
-    void accumulateValue(DMatrixRMaj g, int generation) {
+    void accumulateValue(DMatrixRMaj g, boolean owned, int generation) {
         if (accGeneration != generation || accValue == null) {
-            setAccValue(g, false, generation);
+            setAccValue(g, owned, generation);
             return;
         }
         if (!accValueOwned) {
+            if (owned) {
+                Kernels.addInPlace(g, accValue);
+                accValue = g;
+                accValueOwned = true;
+                return;
+            }
             accValue = accValue.copy();
             accValueOwned = true;
         }
@@ -243,7 +261,7 @@ public final class Tensor {
      * @return the sum
      */
     public Tensor add(Tensor other) {
-        return tape.apply(BuiltinOps.ADD, this, other);
+        return tape.record(BuiltinOps.ADD, new Tensor[]{this, other});
     }
 
     /**
@@ -253,7 +271,7 @@ public final class Tensor {
      * @return {@code this + c}
      */
     public Tensor add(double c) {
-        return tape.apply(new BuiltinOps.AddScalar(c), this);
+        return tape.record(new BuiltinOps.AddScalar(c), new Tensor[]{this});
     }
 
     /**
@@ -263,7 +281,7 @@ public final class Tensor {
      * @return the difference
      */
     public Tensor sub(Tensor other) {
-        return tape.apply(BuiltinOps.SUB, this, other);
+        return tape.record(BuiltinOps.SUB, new Tensor[]{this, other});
     }
 
     /**
@@ -273,7 +291,7 @@ public final class Tensor {
      * @return the product
      */
     public Tensor mul(Tensor other) {
-        return tape.apply(BuiltinOps.MUL, this, other);
+        return tape.record(BuiltinOps.MUL, new Tensor[]{this, other});
     }
 
     /**
@@ -283,7 +301,7 @@ public final class Tensor {
      * @return the quotient
      */
     public Tensor div(Tensor other) {
-        return tape.apply(BuiltinOps.DIV, this, other);
+        return tape.record(BuiltinOps.DIV, new Tensor[]{this, other});
     }
 
     /**
@@ -293,7 +311,7 @@ public final class Tensor {
      * @return {@code c · this}
      */
     public Tensor scale(double c) {
-        return tape.apply(new BuiltinOps.Scale(c), this);
+        return tape.record(new BuiltinOps.Scale(c), new Tensor[]{this});
     }
 
     /**
@@ -314,7 +332,7 @@ public final class Tensor {
      * @return the product, {@code this.rows() × other.cols()}
      */
     public Tensor matmul(Tensor other) {
-        return tape.apply(BuiltinOps.MatMul.NN, this, other);
+        return tape.record(BuiltinOps.MatMul.NN, new Tensor[]{this, other});
     }
 
     /**
@@ -324,7 +342,7 @@ public final class Tensor {
      * @return the product, {@code this.cols() × other.cols()}
      */
     public Tensor matmulTransA(Tensor other) {
-        return tape.apply(BuiltinOps.MatMul.TN, this, other);
+        return tape.record(BuiltinOps.MatMul.TN, new Tensor[]{this, other});
     }
 
     /**
@@ -335,7 +353,7 @@ public final class Tensor {
      * @return the product, {@code this.rows() × other.rows()}
      */
     public Tensor matmulTransB(Tensor other) {
-        return tape.apply(BuiltinOps.MatMul.NT, this, other);
+        return tape.record(BuiltinOps.MatMul.NT, new Tensor[]{this, other});
     }
 
     /**
@@ -347,7 +365,7 @@ public final class Tensor {
      * @return {@code this.rows() × out}
      */
     public Tensor affine(Tensor w, Tensor b) {
-        return tape.apply(BuiltinOps.Affine.NN, this, w, b);
+        return tape.record(BuiltinOps.Affine.NN, new Tensor[]{this, w, b});
     }
 
     /**
@@ -359,7 +377,7 @@ public final class Tensor {
      * @return {@code this.rows() × out}
      */
     public Tensor linear(Tensor w, Tensor b) {
-        return tape.apply(BuiltinOps.Affine.NT, this, w, b);
+        return tape.record(BuiltinOps.Affine.NT, new Tensor[]{this, w, b});
     }
 
     /**
@@ -368,7 +386,7 @@ public final class Tensor {
      * @return {@code thisᵀ}
      */
     public Tensor transpose() {
-        return tape.apply(BuiltinOps.TRANSPOSE, this);
+        return tape.record(BuiltinOps.TRANSPOSE, new Tensor[]{this});
     }
 
     // ------------------------------------------------------------------ reductions and shape
@@ -379,7 +397,7 @@ public final class Tensor {
      * @return a 1×1 tensor
      */
     public Tensor sum() {
-        return tape.apply(BuiltinOps.Sum.ALL, this);
+        return tape.record(BuiltinOps.Sum.ALL, new Tensor[]{this});
     }
 
     /**
@@ -390,7 +408,7 @@ public final class Tensor {
      * @return the reduced tensor
      */
     public Tensor sum(int axis) {
-        return tape.apply(BuiltinOps.Sum.of(axis), this);
+        return tape.record(BuiltinOps.Sum.of(axis), new Tensor[]{this});
     }
 
     /**
@@ -423,7 +441,7 @@ public final class Tensor {
         if (rows == rows() && cols == cols()) {
             return this;
         }
-        return tape.apply(new BuiltinOps.Expand(rows, cols), this);
+        return tape.record(new BuiltinOps.Expand(rows, cols), new Tensor[]{this});
     }
 
     /**
@@ -461,7 +479,7 @@ public final class Tensor {
      * @return the slice, {@code (to - from) × cols}
      */
     public Tensor sliceRows(int from, int to) {
-        return tape.apply(new BuiltinOps.Slice(from, to, 0, cols(), rows(), cols()), this);
+        return tape.record(new BuiltinOps.Slice(from, to, 0, cols(), rows(), cols()), new Tensor[]{this});
     }
 
     /**
@@ -472,7 +490,7 @@ public final class Tensor {
      * @return the slice, {@code rows × (to - from)}
      */
     public Tensor sliceCols(int from, int to) {
-        return tape.apply(new BuiltinOps.Slice(0, rows(), from, to, rows(), cols()), this);
+        return tape.record(new BuiltinOps.Slice(0, rows(), from, to, rows(), cols()), new Tensor[]{this});
     }
 
     /**
@@ -483,7 +501,7 @@ public final class Tensor {
      * @return the reshaped tensor
      */
     public Tensor reshape(int rows, int cols) {
-        return tape.apply(new BuiltinOps.Reshape(rows, cols), this);
+        return tape.record(new BuiltinOps.Reshape(rows, cols), new Tensor[]{this});
     }
 
     /**
@@ -514,7 +532,7 @@ public final class Tensor {
      * @return {@code this²}
      */
     public Tensor square() {
-        return tape.apply(BuiltinOps.Unary.SQUARE, this);
+        return tape.record(BuiltinOps.Unary.SQUARE, new Tensor[]{this});
     }
 
     /**
@@ -527,7 +545,7 @@ public final class Tensor {
         if (p == 2.0) {
             return square();
         }
-        return tape.apply(new BuiltinOps.Pow(p), this);
+        return tape.record(new BuiltinOps.Pow(p), new Tensor[]{this});
     }
 
     /**
@@ -536,7 +554,7 @@ public final class Tensor {
      * @return {@code e^this}
      */
     public Tensor exp() {
-        return tape.apply(BuiltinOps.Unary.EXP, this);
+        return tape.record(BuiltinOps.Unary.EXP, new Tensor[]{this});
     }
 
     /**
@@ -545,7 +563,7 @@ public final class Tensor {
      * @return {@code ln this}
      */
     public Tensor log() {
-        return tape.apply(BuiltinOps.Unary.LOG, this);
+        return tape.record(BuiltinOps.Unary.LOG, new Tensor[]{this});
     }
 
     /**
@@ -554,7 +572,7 @@ public final class Tensor {
      * @return {@code √this}
      */
     public Tensor sqrt() {
-        return tape.apply(BuiltinOps.Unary.SQRT, this);
+        return tape.record(BuiltinOps.Unary.SQRT, new Tensor[]{this});
     }
 
     /**
@@ -563,7 +581,7 @@ public final class Tensor {
      * @return {@code |this|}
      */
     public Tensor abs() {
-        return tape.apply(BuiltinOps.Unary.ABS, this);
+        return tape.record(BuiltinOps.Unary.ABS, new Tensor[]{this});
     }
 
     /**
@@ -572,7 +590,7 @@ public final class Tensor {
      * @return {@code tanh(this)}
      */
     public Tensor tanh() {
-        return tape.apply(BuiltinOps.Unary.TANH, this);
+        return tape.record(BuiltinOps.Unary.TANH, new Tensor[]{this});
     }
 
     /**
@@ -581,7 +599,7 @@ public final class Tensor {
      * @return {@code σ(this)}
      */
     public Tensor sigmoid() {
-        return tape.apply(BuiltinOps.Unary.SIGMOID, this);
+        return tape.record(BuiltinOps.Unary.SIGMOID, new Tensor[]{this});
     }
 
     /**
@@ -590,7 +608,7 @@ public final class Tensor {
      * @return {@code relu(this)}
      */
     public Tensor relu() {
-        return tape.apply(new BuiltinOps.LeakyRelu(0.0), this);
+        return tape.record(new BuiltinOps.LeakyRelu(0.0), new Tensor[]{this});
     }
 
     /**
@@ -600,7 +618,7 @@ public final class Tensor {
      * @return the activation
      */
     public Tensor leakyRelu(double slope) {
-        return tape.apply(new BuiltinOps.LeakyRelu(slope), this);
+        return tape.record(new BuiltinOps.LeakyRelu(slope), new Tensor[]{this});
     }
 
     /**
@@ -609,7 +627,7 @@ public final class Tensor {
      * @return {@code softplus(this)}
      */
     public Tensor softplus() {
-        return tape.apply(BuiltinOps.Unary.SOFTPLUS, this);
+        return tape.record(BuiltinOps.Unary.SOFTPLUS, new Tensor[]{this});
     }
 
     /**
@@ -620,7 +638,7 @@ public final class Tensor {
      * @return the activation
      */
     public Tensor elu(double alpha) {
-        return tape.apply(new BuiltinOps.Elu(alpha), this);
+        return tape.record(new BuiltinOps.Elu(alpha), new Tensor[]{this});
     }
 
     /**
@@ -629,7 +647,7 @@ public final class Tensor {
      * @return {@code sin(this)}
      */
     public Tensor sin() {
-        return tape.apply(BuiltinOps.Unary.SIN, this);
+        return tape.record(BuiltinOps.Unary.SIN, new Tensor[]{this});
     }
 
     /**
@@ -638,7 +656,7 @@ public final class Tensor {
      * @return {@code cos(this)}
      */
     public Tensor cos() {
-        return tape.apply(BuiltinOps.Unary.COS, this);
+        return tape.record(BuiltinOps.Unary.COS, new Tensor[]{this});
     }
 
     /**
@@ -647,7 +665,7 @@ public final class Tensor {
      * @return an {@code rows × 1} tensor
      */
     public Tensor logSumExp() {
-        return tape.apply(BuiltinOps.LOGSUMEXP, this);
+        return tape.record(BuiltinOps.LOGSUMEXP, new Tensor[]{this});
     }
 
     /**

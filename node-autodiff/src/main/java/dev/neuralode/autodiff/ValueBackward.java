@@ -15,6 +15,8 @@ import org.ejml.data.DMatrixRMaj;
 interface ValueBackward {
 
     /**
+     * The gradients of the inputs from the gradient of the output, on raw matrices.
+     *
      * @param gradOutput the gradient of the output. Not modified.
      * @param inputs     the input values. Not modified.
      * @param output     the output value. Not modified.
@@ -23,4 +25,20 @@ interface ValueBackward {
      */
     DMatrixRMaj[] backwardValues(DMatrixRMaj gradOutput, DMatrixRMaj[] inputs, DMatrixRMaj output,
                                  boolean[] needsGrad);
+
+    /**
+     * {@link #backwardValues}, allowed to overwrite {@code gradOutput} with a result (the tape
+     * calls it when it owns {@code gradOutput} and will not read it again), saving an allocation
+     * for elementwise ops. The default does not use the permission.
+     *
+     * @param gradOutput the gradient of the output. May be overwritten.
+     * @param inputs     the input values. Not modified.
+     * @param output     the output value. Not modified.
+     * @param needsGrad  which inputs need a gradient
+     * @return one gradient per input ({@code null} where not needed)
+     */
+    default DMatrixRMaj[] backwardValuesInPlace(DMatrixRMaj gradOutput, DMatrixRMaj[] inputs, DMatrixRMaj output,
+                                                boolean[] needsGrad) {
+        return backwardValues(gradOutput, inputs, output, needsGrad);
+    }
 }

@@ -28,6 +28,32 @@ class KernelsTest {
         assertThat(Kernels.tanh(Double.POSITIVE_INFINITY)).isEqualTo(1.0);
         assertThat(Kernels.tanh(Double.NEGATIVE_INFINITY)).isEqualTo(-1.0);
         assertThat(Kernels.tanh(Double.NaN)).isNaN();
+        assertThat(Double.doubleToRawLongBits(Kernels.tanh(-0.0))).isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(Double.doubleToRawLongBits(Kernels.tanh(0.0))).isEqualTo(0L);
+        assertThat(Kernels.tanh(Double.MIN_VALUE)).isEqualTo(Double.MIN_VALUE);
+        assertThat(Kernels.tanh(-1e-310)).isEqualTo(-1e-310);
+    }
+
+    @Test
+    void arrayTanhEqualsScalarTanhBitForBit() {
+        int n = 200_003;
+        double[] x = new double[n + 6];
+        java.util.Random rnd = new java.util.Random(8);
+        for (int i = 0; i < n; i++) {
+            x[i] = (rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(8) - 5) * 50;
+        }
+        double[] specials = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 19.99};
+        System.arraycopy(specials, 0, x, n, specials.length);
+        double[] y = new double[x.length];
+        Kernels.tanh(x, y, x.length);
+        for (int i = 0; i < x.length; i++) {
+            assertThat(Double.doubleToRawLongBits(y[i])).as("x = %s", x[i])
+                    .isEqualTo(Double.doubleToRawLongBits(Kernels.tanh(x[i])));
+        }
+        // in place (aliased) gives the same
+        double[] z = x.clone();
+        Kernels.tanh(z, z, z.length);
+        assertThat(z).containsExactly(y);
     }
 
     @Test

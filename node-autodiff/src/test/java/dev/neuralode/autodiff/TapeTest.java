@@ -253,6 +253,66 @@ class TapeTest {
         assertThat(g3.item()).isCloseTo(fd, within(1e-7));
     }
 
+    /** Identity op that counts its backward calls. */
+    private static final class CountingIdentity implements Op {
+        int backwardCalls;
+
+        @Override
+        public String name() {
+            return "counting_identity";
+        }
+
+        @Override
+        public DMatrixRMaj forward(DMatrixRMaj[] inputs) {
+            return inputs[0].copy();
+        }
+
+        @Override
+        public Tensor[] backward(Tensor g, Tensor[] inputs, Tensor output, boolean[] needsGrad) {
+            backwardCalls++;
+            return new Tensor[]{g};
+        }
+    }
+
+    @Test
+    void gradientsStopsAtTheWrtTensorsAndSkipsUnrelatedBranches() {
+        for (boolean createGraph : new boolean[]{false, true}) {
+            Tape tape = new Tape();
+            Parameter p = new Parameter("p", m(2, 2, 1, 2, 3, 4));
+            CountingIdentity ancestor = new CountingIdentity();
+            CountingIdentity sibling = new CountingIdentity();
+            Tensor x = tape.variable(m(1, 2, 0.3, -0.2));
+            Tensor h = tape.apply(ancestor, x).matmul(tape.param(p));    // ancestors of h: x, p
+            Tensor w = tape.apply(sibling, tape.variable(m(2, 1, 0.5, 2.0)));
+            Tensor out = h.tanh().matmul(w).sum();                       // w: a branch not through h
+            int before = tape.size();
+            Tensor g = tape.gradients(out, null, createGraph, h)[0];
+            // d out / d h = (1 - tanh²(h)) ⊙ wᵀ
+            for (int c = 0; c < 2; c++) {
+                double t = Math.tanh(h.get(0, c));
+                assertThat(g.get(0, c)).as("createGraph=%s", createGraph)
+                        .isCloseTo((1 - t * t) * (c == 0 ? 0.5 : 2.0), within(1e-15));
+            }
+            // neither the ops before h nor the branch producing w were differentiated
+            assertThat(ancestor.backwardCalls).as("createGraph=%s", createGraph).isZero();
+            assertThat(sibling.backwardCalls).as("createGraph=%s", createGraph).isZero();
+            if (createGraph) {
+                // recorded: the gradient of the matmul with w for its left input, then tanh_grad; nothing for
+                // the matmul producing h or for w
+                assertThat(tape.opNames().subList(before, tape.size()))
+                        .containsExactly("matmul_trans_b", "tanh_grad");
+            }
+            // leaf and parameter gradients are not touched by gradients()
+            assertThat(x.grad()).isNull();
+            assertThat(p.grad().data).containsOnly(0.0);
+            // the full backward still reaches every leaf through both branches
+            tape.backward(out, null, true, false);
+            assertThat(ancestor.backwardCalls).isEqualTo(1);
+            assertThat(sibling.backwardCalls).isEqualTo(1);
+            assertThat(p.grad().data).doesNotContain(0.0);
+        }
+    }
+
     private static double secondDerivative(double v) {
         Tape tape = new Tape();
         Tensor x = tape.variable(m(1, 1, v));
