@@ -95,8 +95,9 @@ public final class Linear extends Layer {
     @Override
     public Tensor forward(Tensor x) {
         checkInput(x, in);
-        Tensor y = x.matmulTransB(x.tape().param(param("weight")));
-        return hasBias ? y.add(x.tape().param(param("bias"))) : y;
+        Tensor w = x.tape().param(param("weight"));
+        // one fused op x·Wᵀ + b: no separate broadcast add and no intermediate product
+        return hasBias ? x.linear(w, x.tape().param(param("bias"))) : x.matmulTransB(w);
     }
 
     @Override
