@@ -58,6 +58,9 @@ public final class Tape {
     private boolean anomalyDetection;
     private int generation;
     private int reachMark;
+    /** The wrt tensors of the running {@link #gradients} sweep (their accumulators are returned). */
+    private Tensor[] sweepWrt = NO_TENSORS;
+    private static final Tensor[] NO_TENSORS = new Tensor[0];
 
     /** Creates an empty tape that records. */
     public Tape() {
@@ -358,7 +361,13 @@ public final class Tape {
                 }
             }
         }
-        int gen = sweep(output, cotangent, createGraph, mark);
+        int gen;
+        sweepWrt = wrt;
+        try {
+            gen = sweep(output, cotangent, createGraph, mark);
+        } finally {
+            sweepWrt = NO_TENSORS;
+        }
         Tensor[] result = new Tensor[wrt.length];
         for (int i = 0; i < wrt.length; i++) {
             if (createGraph) {
@@ -461,9 +470,9 @@ public final class Tape {
             int n = node.inputs.length;
             DMatrixRMaj[] grads;
             boolean fresh = node.op instanceof ValueBackward;
-            // in a backward() sweep an owned accumulator of a node's output is read by that node
-            // only: the op may overwrite it (gradients() returns intermediate accumulators: no)
-            boolean writable = fresh && mark == 0 && node.output.accOwned();
+            // an owned accumulator of a node's output is read by that node only, so the op may
+            // overwrite it, unless gradients() is about to return it (the output is a wrt tensor)
+            boolean writable = fresh && node.output.accOwned() && !isSweepWrt(node.output);
             if (writable) {
                 grads = ((ValueBackward) node.op).backwardValuesInPlace(g, node.values, node.output.value(), needs);
             } else if (fresh) {
@@ -488,6 +497,16 @@ public final class Tape {
                 node.inputs[j].accumulateValue(grads[j], owned, gen);
             }
         }
+    }
+
+    /** Whether {@code t} is one of the wrt tensors of the running {@link #gradients} call. */
+    private boolean isSweepWrt(Tensor t) {
+        for (Tensor w : sweepWrt) {
+            if (w == t) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code grads[j]} is also another entry (one matrix given to two inputs). */
