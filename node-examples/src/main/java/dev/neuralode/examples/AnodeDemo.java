@@ -24,6 +24,7 @@ import dev.neuralode.models.nn.Sequential;
 import dev.neuralode.models.optim.Adam;
 import dev.neuralode.models.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,21 +57,8 @@ public final class AnodeDemo extends Demo {
             description = "training points (default: ${DEFAULT-VALUE})")
     int points;
 
-    @Option(names = "--method", defaultValue = "dopri5", paramLabel = "M",
-            description = "ODE solver (default: ${DEFAULT-VALUE})")
-    String method;
-
-    @Option(names = "--rtol", defaultValue = "1e-3", paramLabel = "TOL",
-            description = "relative tolerance (atol = rtol/10) (default: ${DEFAULT-VALUE})")
-    double rtol;
-
-    @Option(names = "--gradient", defaultValue = "adjoint", paramLabel = "G",
-            description = "gradient method: direct, adjoint or checkpoint (default: ${DEFAULT-VALUE})")
-    String gradient;
-
-    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR",
-            description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
+    @Mixin
+    final FlowTrainingOptions training = new FlowTrainingOptions();
 
     /**
      * {@code x → [x, 0_p] → ODE flow over [0, 1] → linear → logit}: node-models'
@@ -84,8 +72,8 @@ public final class AnodeDemo extends Demo {
             this.p = p;
             Sequential f = Mlp.builder(2 + p).hidden(hidden).hidden(hidden).out(2 + p)
                     .time(Mlp.TimeMode.CONCAT).random(rng).build();
-            OdeBlock block = new OdeBlock(OdeFunction.of(f), 0, 1, Flows.options(method, rtol, rtol / 10, null),
-                    Flows.gradient(gradient));
+            OdeBlock block = new OdeBlock(OdeFunction.of(f), 0, 1, training.solver(),
+                    training.gradientMethod());
             net = new AugmentedNeuralOde(2, p, block, new Linear(2 + p, 1, rng));
         }
 
@@ -146,7 +134,7 @@ public final class AnodeDemo extends Demo {
             y.data[i] = data.labels()[i];
         }
         Progress progress = new Progress(log, name, iterations);
-        Trainer.builder(new Adam(m.net.parameters(), lr)).iterations(iterations).nfe(m.net::nfe)
+        Trainer.builder(new Adam(m.net.parameters(), training.lr())).iterations(iterations).nfe(m.net::nfe)
                 .callback(e -> {
                     hist[0][e.iteration()] = e.loss();
                     hist[1][e.iteration()] = e.forwardNfe() + e.backwardNfe();
