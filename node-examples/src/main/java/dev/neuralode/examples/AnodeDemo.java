@@ -216,21 +216,11 @@ public final class AnodeDemo extends Demo {
             int n = 60;
             double lo = -1.8;
             double hi = 1.8;
-            double[][] grid = new double[n * n][];
-            for (int iy = 0; iy < n; iy++) {
-                for (int ix = 0; ix < n; ix++) {
-                    grid[iy * n + ix] = new double[] {lo + (ix + 0.5) * (hi - lo) / n, lo + (iy + 0.5) * (hi - lo) / n};
-                }
-            }
+            double[][] grid = Plots.cellCentres(n, lo, hi, lo, hi);
             Tape gridTape = new Tape();
             gridTape.noGrad();
             Tensor z = m.forward(gridTape.constant(grid));
-            double[][] p = new double[n][n];
-            for (int iy = 0; iy < n; iy++) {
-                for (int ix = 0; ix < n; ix++) {
-                    p[iy][ix] = 1 / (1 + Math.exp(-z.get(iy * n + ix, 0)));
-                }
-            }
+            double[][] p = Plots.gridValues(n, k -> 1 / (1 + Math.exp(-z.get(k, 0))));
             Plots.fieldFromGrid(c, "p", p, lo, hi, lo, hi, Plots.diverging(10), 0, 1);
             for (int label = 0; label < 2; label++) {
                 Plots.scatter(c, label == 0 ? "inner disc" : "outer ring", test.coords(label, 0),

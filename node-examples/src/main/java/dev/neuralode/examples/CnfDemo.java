@@ -175,19 +175,8 @@ public final class CnfDemo extends Demo {
         sc.getStyler().setPlotContentSize(1.0);
         XYChart dc = Plots.xy("Learned density p(x)", "x1", "x2", 440, 440);
         int n = 60;
-        double[][] grid = new double[n * n][];
-        for (int iy = 0; iy < n; iy++) {
-            for (int ix = 0; ix < n; ix++) {
-                grid[iy * n + ix] = new double[] {lo + (ix + 0.5) * (hi - lo) / n, lo + (iy + 0.5) * (hi - lo) / n};
-            }
-        }
-        double[] lp = flow.logProbValues(grid, new Random(common.seed() + 13));
-        double[][] p = new double[n][n];
-        for (int iy = 0; iy < n; iy++) {
-            for (int ix = 0; ix < n; ix++) {
-                p[iy][ix] = Math.exp(lp[iy * n + ix]);
-            }
-        }
+        double[] lp = flow.logProbValues(Plots.cellCentres(n, lo, hi, lo, hi), new Random(common.seed() + 13));
+        double[][] p = Plots.gridValues(n, k -> Math.exp(lp[k]));
         Plots.fieldFromGrid(dc, "density", p, lo, hi, lo, hi, Plots.blues(16), 0, max(p));
         for (XYChart c : List.of(tc, sc, dc)) {
             c.getStyler().setLegendVisible(false);
