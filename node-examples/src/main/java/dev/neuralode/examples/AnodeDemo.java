@@ -21,8 +21,6 @@ import dev.neuralode.models.ode.OdeFunction;
 import dev.neuralode.models.nn.Linear;
 import dev.neuralode.models.nn.Mlp;
 import dev.neuralode.models.nn.Sequential;
-import dev.neuralode.models.optim.Adam;
-import dev.neuralode.models.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -128,22 +126,13 @@ public final class AnodeDemo extends Demo {
 
     /** Trains and returns {loss per iteration, nfe (forward + backward) per iteration}. */
     private double[][] train(String name, Model m, Datasets.Labelled data) {
-        double[][] hist = new double[2][iterations];
         DMatrixRMaj y = new DMatrixRMaj(data.size(), 1);
         for (int i = 0; i < data.size(); i++) {
             y.data[i] = data.labels()[i];
         }
-        Progress progress = new Progress(log, name, iterations);
-        Trainer.builder(new Adam(m.net.parameters(), training.lr())).iterations(iterations).nfe(m.net::nfe)
-                .callback(e -> {
-                    hist[0][e.iteration()] = e.loss();
-                    hist[1][e.iteration()] = e.forwardNfe() + e.backwardNfe();
-                    progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
-                })
-                .build()
-                .fit((tape, it) -> LossFunctions.binaryCrossEntropyWithLogits(m.forward(tape.constant(data.x())),
+        return training.fitAdam(log, name, iterations, m.net.parameters(), m.net::nfe,
+                (tape, it) -> LossFunctions.binaryCrossEntropyWithLogits(m.forward(tape.constant(data.x())),
                         tape.constant(y)));
-        return hist;
     }
 
     private static double accuracy(Model m, Datasets.Labelled d) {

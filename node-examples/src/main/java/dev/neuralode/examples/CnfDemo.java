@@ -21,8 +21,6 @@ import dev.neuralode.models.nn.Init;
 import dev.neuralode.models.nn.Linear;
 import dev.neuralode.models.nn.Sequential;
 import dev.neuralode.models.ode.ContinuousNormalizingFlow;
-import dev.neuralode.models.optim.Adam;
-import dev.neuralode.models.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -105,17 +103,10 @@ public final class CnfDemo extends Demo {
         log.info("CNF on '{}': {} parameters, {} samples per iteration, {} trace", density, flow.parameterCount(),
                 batch, flow.estimator());
         Random noise = new Random(common.seed() + 11);
-        double[] losses = new double[iterations];
-        Progress progress = new Progress(log, "cnf", iterations);
         long start = System.nanoTime();
-        Trainer.builder(new Adam(flow.parameters(), training.lr())).iterations(iterations).nfe(flow::nfe)
-                .callback(e -> {
-                    losses[e.iteration()] = e.loss();
-                    progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
-                })
-                .build()
-                .fit((tape, it) -> flow.logProb(tape.constant(Datasets.density(density, batch, rng)), noise).mean()
-                        .neg());
+        double[] losses = training.fitAdam(log, "cnf", iterations, flow.parameters(), flow::nfe,
+                (tape, it) -> flow.logProb(tape.constant(Datasets.density(density, batch, rng)), noise).mean()
+                        .neg())[0];
         double trainSeconds = (System.nanoTime() - start) * 1e-9;
 
         double[][] test = Datasets.density(density, 2000, new Random(common.seed() + 7));

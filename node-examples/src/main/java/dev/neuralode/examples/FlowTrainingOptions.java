@@ -1,6 +1,15 @@
 package dev.neuralode.examples;
 
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+
 import dev.neuralode.adjoint.GradientMethod;
+import dev.neuralode.autodiff.Parameter;
+import dev.neuralode.models.optim.Adam;
+import dev.neuralode.models.train.LossFunction;
+import dev.neuralode.models.train.Trainer;
 import dev.neuralode.solvers.SolverOptions;
 
 import picocli.CommandLine.Option;
@@ -53,5 +62,32 @@ final class FlowTrainingOptions {
      */
     double lr() {
         return lr;
+    }
+
+    /**
+     * Trains with Adam at {@code --lr}, logging progress every iteration.
+     *
+     * @param log        where progress goes
+     * @param name       the run's name in the log
+     * @param iterations iterations
+     * @param params     the trained parameters. Modified.
+     * @param nfe        the model's function-evaluation counter
+     * @param loss       the loss of an iteration
+     * @return {@code [0][i]} the loss and {@code [1][i]} the function evaluations (forward +
+     *         backward) of iteration {@code i}
+     */
+    double[][] fitAdam(Logger log, String name, int iterations, List<Parameter> params, LongSupplier nfe,
+            LossFunction loss) {
+        double[][] hist = new double[2][iterations];
+        Progress progress = new Progress(log, name, iterations);
+        Trainer.builder(new Adam(params, lr)).iterations(iterations).nfe(nfe)
+                .callback(e -> {
+                    hist[0][e.iteration()] = e.loss();
+                    hist[1][e.iteration()] = e.forwardNfe() + e.backwardNfe();
+                    progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
+                })
+                .build()
+                .fit(loss);
+        return hist;
     }
 }

@@ -15,8 +15,6 @@ import dev.neuralode.autodiff.Tape;
 import dev.neuralode.autodiff.Tensor;
 import dev.neuralode.models.ode.IrregularSeries;
 import dev.neuralode.models.ode.LatentOde;
-import dev.neuralode.models.optim.Adam;
-import dev.neuralode.models.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -97,18 +95,11 @@ public final class LatentDemo extends Demo {
         log.info("latent ODE ({} encoder): {} parameters, {} spirals x {} of {} grid times, noise {}", kind,
                 model.parameterCount(), spirals, observations, grid, noise);
         Random noiseRng = new Random(common.seed() + 2);
-        double[] losses = new double[iterations];
-        Progress progress = new Progress(log, "latent", iterations);
         long start = System.nanoTime();
-        Trainer.builder(new Adam(model.parameters(), training.lr())).iterations(iterations).nfe(model::nfe)
-                .callback(e -> {
-                    losses[e.iteration()] = e.loss();
-                    progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
-                })
-                .build()
-                // the KL weight grows from 0 to 1 over the first half of the run
-                .fit((tape, it) -> model.elbo(tape, trainSeries, Math.min(1.0, (it + 1.0) / (0.5 * iterations)),
-                        noiseRng).loss());
+        // the KL weight grows from 0 to 1 over the first half of the run
+        double[] losses = training.fitAdam(log, "latent", iterations, model.parameters(), model::nfe,
+                (tape, it) -> model.elbo(tape, trainSeries, Math.min(1.0, (it + 1.0) / (0.5 * iterations)),
+                        noiseRng).loss())[0];
         double trainSeconds = (System.nanoTime() - start) * 1e-9;
 
         // reconstruction and extrapolation on held-out spirals, decoded from the posterior mean at
