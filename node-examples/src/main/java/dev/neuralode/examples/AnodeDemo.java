@@ -21,9 +21,8 @@ import dev.neuralode.models.ode.OdeFunction;
 import dev.neuralode.models.nn.Linear;
 import dev.neuralode.models.nn.Mlp;
 import dev.neuralode.models.nn.Sequential;
-import dev.neuralode.models.optim.Adam;
-import dev.neuralode.models.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,21 +55,8 @@ public final class AnodeDemo extends Demo {
             description = "training points (default: ${DEFAULT-VALUE})")
     int points;
 
-    @Option(names = "--method", defaultValue = "dopri5", paramLabel = "M",
-            description = "ODE solver (default: ${DEFAULT-VALUE})")
-    String method;
-
-    @Option(names = "--rtol", defaultValue = "1e-3", paramLabel = "TOL",
-            description = "relative tolerance (atol = rtol/10) (default: ${DEFAULT-VALUE})")
-    double rtol;
-
-    @Option(names = "--gradient", defaultValue = "adjoint", paramLabel = "G",
-            description = "gradient method: direct, adjoint or checkpoint (default: ${DEFAULT-VALUE})")
-    String gradient;
-
-    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR",
-            description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
+    @Mixin
+    final FlowTrainingOptions training = new FlowTrainingOptions();
 
     /**
      * {@code x → [x, 0_p] → ODE flow over [0, 1] → linear → logit}: node-models'
@@ -84,8 +70,8 @@ public final class AnodeDemo extends Demo {
             this.p = p;
             Sequential f = Mlp.builder(2 + p).hidden(hidden).hidden(hidden).out(2 + p)
                     .time(Mlp.TimeMode.CONCAT).random(rng).build();
-            OdeBlock block = new OdeBlock(OdeFunction.of(f), 0, 1, Flows.options(method, rtol, rtol / 10, null),
-                    Flows.gradient(gradient));
+            OdeBlock block = new OdeBlock(OdeFunction.of(f), 0, 1, training.solver(),
+                    training.gradientMethod());
             net = new AugmentedNeuralOde(2, p, block, new Linear(2 + p, 1, rng));
         }
 
@@ -140,22 +126,13 @@ public final class AnodeDemo extends Demo {
 
     /** Trains and returns {loss per iteration, nfe (forward + backward) per iteration}. */
     private double[][] train(String name, Model m, Datasets.Labelled data) {
-        double[][] hist = new double[2][iterations];
         DMatrixRMaj y = new DMatrixRMaj(data.size(), 1);
         for (int i = 0; i < data.size(); i++) {
             y.data[i] = data.labels()[i];
         }
-        Progress progress = new Progress(log, name, iterations);
-        Trainer.builder(new Adam(m.net.parameters(), lr)).iterations(iterations).nfe(m.net::nfe)
-                .callback(e -> {
-                    hist[0][e.iteration()] = e.loss();
-                    hist[1][e.iteration()] = e.forwardNfe() + e.backwardNfe();
-                    progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
-                })
-                .build()
-                .fit((tape, it) -> LossFunctions.binaryCrossEntropyWithLogits(m.forward(tape.constant(data.x())),
+        return training.fitAdam(log, name, iterations, m.net.parameters(), m.net::nfe,
+                (tape, it) -> LossFunctions.binaryCrossEntropyWithLogits(m.forward(tape.constant(data.x())),
                         tape.constant(y)));
-        return hist;
     }
 
     private static double accuracy(Model m, Datasets.Labelled d) {
@@ -228,21 +205,11 @@ public final class AnodeDemo extends Demo {
             int n = 60;
             double lo = -1.8;
             double hi = 1.8;
-            double[][] grid = new double[n * n][];
-            for (int iy = 0; iy < n; iy++) {
-                for (int ix = 0; ix < n; ix++) {
-                    grid[iy * n + ix] = new double[] {lo + (ix + 0.5) * (hi - lo) / n, lo + (iy + 0.5) * (hi - lo) / n};
-                }
-            }
+            double[][] grid = Plots.cellCentres(n, lo, hi, lo, hi);
             Tape gridTape = new Tape();
             gridTape.noGrad();
             Tensor z = m.forward(gridTape.constant(grid));
-            double[][] p = new double[n][n];
-            for (int iy = 0; iy < n; iy++) {
-                for (int ix = 0; ix < n; ix++) {
-                    p[iy][ix] = 1 / (1 + Math.exp(-z.get(iy * n + ix, 0)));
-                }
-            }
+            double[][] p = Plots.gridValues(n, k -> 1 / (1 + Math.exp(-z.get(k, 0))));
             Plots.fieldFromGrid(c, "p", p, lo, hi, lo, hi, Plots.diverging(10), 0, 1);
             for (int label = 0; label < 2; label++) {
                 Plots.scatter(c, label == 0 ? "inner disc" : "outer ring", test.coords(label, 0),

@@ -21,9 +21,8 @@ import dev.neuralode.models.nn.Init;
 import dev.neuralode.models.nn.Linear;
 import dev.neuralode.models.nn.Sequential;
 import dev.neuralode.models.ode.ContinuousNormalizingFlow;
-import dev.neuralode.models.optim.Adam;
-import dev.neuralode.models.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,21 +68,8 @@ public final class CnfDemo extends Demo {
             description = "trace estimator: exact, rademacher or gaussian (Hutchinson) (default: ${DEFAULT-VALUE})")
     String trace;
 
-    @Option(names = "--method", defaultValue = "dopri5", paramLabel = "M",
-            description = "ODE solver (default: ${DEFAULT-VALUE})")
-    String method;
-
-    @Option(names = "--rtol", defaultValue = "1e-3", paramLabel = "TOL",
-            description = "relative tolerance (atol = rtol/10) (default: ${DEFAULT-VALUE})")
-    double rtol;
-
-    @Option(names = "--gradient", defaultValue = "adjoint", paramLabel = "G",
-            description = "gradient method: direct, adjoint or checkpoint (default: ${DEFAULT-VALUE})")
-    String gradient;
-
-    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR",
-            description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
+    @Mixin
+    final FlowTrainingOptions training = new FlowTrainingOptions();
 
     /**
      * The velocity field {@code f(t, z) = W₂ tanh(W₁ [z, t] + b₁) + b₂}.
@@ -113,21 +99,14 @@ public final class CnfDemo extends Demo {
         Datasets.density(density, 1, new Random(0)); // validates the name early
         Sequential velocity = field(hidden, new Random(common.seed() + 1));
         ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(2, velocity, 1.0,
-                Flows.options(method, rtol, rtol / 10, null), Flows.gradient(gradient), estimator(trace));
+                training.solver(), training.gradientMethod(), estimator(trace));
         log.info("CNF on '{}': {} parameters, {} samples per iteration, {} trace", density, flow.parameterCount(),
                 batch, flow.estimator());
         Random noise = new Random(common.seed() + 11);
-        double[] losses = new double[iterations];
-        Progress progress = new Progress(log, "cnf", iterations);
         long start = System.nanoTime();
-        Trainer.builder(new Adam(flow.parameters(), lr)).iterations(iterations).nfe(flow::nfe)
-                .callback(e -> {
-                    losses[e.iteration()] = e.loss();
-                    progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
-                })
-                .build()
-                .fit((tape, it) -> flow.logProb(tape.constant(Datasets.density(density, batch, rng)), noise).mean()
-                        .neg());
+        double[] losses = training.fitAdam(log, "cnf", iterations, flow.parameters(), flow::nfe,
+                (tape, it) -> flow.logProb(tape.constant(Datasets.density(density, batch, rng)), noise).mean()
+                        .neg())[0];
         double trainSeconds = (System.nanoTime() - start) * 1e-9;
 
         double[][] test = Datasets.density(density, 2000, new Random(common.seed() + 7));
@@ -162,7 +141,7 @@ public final class CnfDemo extends Demo {
         try (Tape.Scope s = tape.noGrad()) {
             Tensor z = LossFunctions.gaussianNoise(tape, n, 2, rng);
             OdeSolveResult r = OdeSolve.solve(Flows.dynamics(velocity), z, times,
-                    Flows.options(method, rtol, rtol / 10, null), Flows.gradient(gradient));
+                    training.solver(), training.gradientMethod());
             List<double[][]> out = new ArrayList<>();
             for (int k = 0; k < times.length; k++) {
                 out.add(r.at(k).toArray());
@@ -187,19 +166,8 @@ public final class CnfDemo extends Demo {
         sc.getStyler().setPlotContentSize(1.0);
         XYChart dc = Plots.xy("Learned density p(x)", "x1", "x2", 440, 440);
         int n = 60;
-        double[][] grid = new double[n * n][];
-        for (int iy = 0; iy < n; iy++) {
-            for (int ix = 0; ix < n; ix++) {
-                grid[iy * n + ix] = new double[] {lo + (ix + 0.5) * (hi - lo) / n, lo + (iy + 0.5) * (hi - lo) / n};
-            }
-        }
-        double[] lp = flow.logProbValues(grid, new Random(common.seed() + 13));
-        double[][] p = new double[n][n];
-        for (int iy = 0; iy < n; iy++) {
-            for (int ix = 0; ix < n; ix++) {
-                p[iy][ix] = Math.exp(lp[iy * n + ix]);
-            }
-        }
+        double[] lp = flow.logProbValues(Plots.cellCentres(n, lo, hi, lo, hi), new Random(common.seed() + 13));
+        double[][] p = Plots.gridValues(n, k -> Math.exp(lp[k]));
         Plots.fieldFromGrid(dc, "density", p, lo, hi, lo, hi, Plots.blues(16), 0, max(p));
         for (XYChart c : List.of(tc, sc, dc)) {
             c.getStyler().setLegendVisible(false);

@@ -15,9 +15,8 @@ import dev.neuralode.autodiff.Tape;
 import dev.neuralode.autodiff.Tensor;
 import dev.neuralode.models.ode.IrregularSeries;
 import dev.neuralode.models.ode.LatentOde;
-import dev.neuralode.models.optim.Adam;
-import dev.neuralode.models.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -74,21 +73,8 @@ public final class LatentDemo extends Demo {
                     + "(default: ${DEFAULT-VALUE})")
     String encoder;
 
-    @Option(names = "--method", defaultValue = "dopri5", paramLabel = "M",
-            description = "ODE solver (default: ${DEFAULT-VALUE})")
-    String method;
-
-    @Option(names = "--rtol", defaultValue = "1e-3", paramLabel = "TOL",
-            description = "relative tolerance (atol = rtol/10) (default: ${DEFAULT-VALUE})")
-    double rtol;
-
-    @Option(names = "--gradient", defaultValue = "adjoint", paramLabel = "G",
-            description = "gradient method: direct, adjoint or checkpoint (default: ${DEFAULT-VALUE})")
-    String gradient;
-
-    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR",
-            description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
+    @Mixin
+    final FlowTrainingOptions training = new FlowTrainingOptions();
 
     private static final double WINDOW = Math.PI;
 
@@ -104,23 +90,16 @@ public final class LatentDemo extends Demo {
         Datasets.Spirals test = Datasets.spirals(8, grid, observations, WINDOW, noise, rng);
         List<IrregularSeries> trainSeries = series(data);
         List<IrregularSeries> testSeries = series(test);
-        LatentOde model = new LatentOde(2, latentDim, hidden, kind, noise, Flows.options(method, rtol, rtol / 10, null),
-                Flows.gradient(gradient), common.seed() + 1);
+        LatentOde model = new LatentOde(2, latentDim, hidden, kind, noise, training.solver(),
+                training.gradientMethod(), common.seed() + 1);
         log.info("latent ODE ({} encoder): {} parameters, {} spirals x {} of {} grid times, noise {}", kind,
                 model.parameterCount(), spirals, observations, grid, noise);
         Random noiseRng = new Random(common.seed() + 2);
-        double[] losses = new double[iterations];
-        Progress progress = new Progress(log, "latent", iterations);
         long start = System.nanoTime();
-        Trainer.builder(new Adam(model.parameters(), lr)).iterations(iterations).nfe(model::nfe)
-                .callback(e -> {
-                    losses[e.iteration()] = e.loss();
-                    progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
-                })
-                .build()
-                // the KL weight grows from 0 to 1 over the first half of the run
-                .fit((tape, it) -> model.elbo(tape, trainSeries, Math.min(1.0, (it + 1.0) / (0.5 * iterations)),
-                        noiseRng).loss());
+        // the KL weight grows from 0 to 1 over the first half of the run
+        double[] losses = training.fitAdam(log, "latent", iterations, model.parameters(), model::nfe,
+                (tape, it) -> model.elbo(tape, trainSeries, Math.min(1.0, (it + 1.0) / (0.5 * iterations)),
+                        noiseRng).loss())[0];
         double trainSeconds = (System.nanoTime() - start) * 1e-9;
 
         // reconstruction and extrapolation on held-out spirals, decoded from the posterior mean at

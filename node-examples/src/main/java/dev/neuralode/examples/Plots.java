@@ -251,6 +251,48 @@ public final class Plots {
     }
 
     /**
+     * The centres of an {@code n × n} grid of cells over a box, row-major: point
+     * {@code iy·n + ix} is {@code (xMin + (ix + ½)(xMax - xMin)/n, yMin + (iy + ½)(yMax - yMin)/n)}.
+     * Evaluate a model at them and fold the values with {@link #gridValues} for
+     * {@link #fieldFromGrid}.
+     *
+     * @param n    cells per side
+     * @param xMin box lower x
+     * @param xMax box upper x
+     * @param yMin box lower y
+     * @param yMax box upper y
+     * @return {@code n²} points {@code {x, y}}
+     */
+    static double[][] cellCentres(int n, double xMin, double xMax, double yMin, double yMax) {
+        double[][] grid = new double[n * n][];
+        for (int iy = 0; iy < n; iy++) {
+            for (int ix = 0; ix < n; ix++) {
+                grid[iy * n + ix] = new double[] {xMin + (ix + 0.5) * (xMax - xMin) / n,
+                    yMin + (iy + 0.5) * (yMax - yMin) / n};
+            }
+        }
+        return grid;
+    }
+
+    /**
+     * Folds values given per point of {@link #cellCentres} into the {@code [iy][ix]} layout of
+     * {@link #fieldFromGrid}.
+     *
+     * @param n     cells per side
+     * @param value the value at point {@code iy·n + ix}
+     * @return {@code v[iy][ix]}
+     */
+    static double[][] gridValues(int n, java.util.function.IntToDoubleFunction value) {
+        double[][] v = new double[n][n];
+        for (int iy = 0; iy < n; iy++) {
+            for (int ix = 0; ix < n; ix++) {
+                v[iy][ix] = value.applyAsDouble(iy * n + ix);
+            }
+        }
+        return v;
+    }
+
+    /**
      * Draws precomputed grid values as in {@link #field}.
      *
      * @param chart  the chart. Modified.

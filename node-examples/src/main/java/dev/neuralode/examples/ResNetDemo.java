@@ -302,22 +302,11 @@ public final class ResNetDemo extends Demo {
         for (Layer model : List.of(resnet, ode)) {
             String title = model == resnet ? "ResNet (" + blocks + " blocks) decision regions" : "ODE net decision regions";
             XYChart c = Plots.xy(title, "x1", "x2", 560, 480);
-            double[][] grid = new double[n * n][];
-            for (int iy = 0; iy < n; iy++) {
-                for (int ix = 0; ix < n; ix++) {
-                    grid[iy * n + ix] = new double[] {x0 + (ix + 0.5) * (x1 - x0) / n, y0 + (iy + 0.5) * (y1 - y0) / n};
-                }
-            }
+            double[][] grid = Plots.cellCentres(n, x0, x1, y0, y1);
             Tape tape = new Tape();
             tape.noGrad();
             Tensor logits = model.forward(tape.constant(grid));
-            double[][] p = new double[n][n];
-            for (int iy = 0; iy < n; iy++) {
-                for (int ix = 0; ix < n; ix++) {
-                    double z = logits.get(iy * n + ix, 1) - logits.get(iy * n + ix, 0);
-                    p[iy][ix] = 1 / (1 + Math.exp(-z));
-                }
-            }
+            double[][] p = Plots.gridValues(n, k -> 1 / (1 + Math.exp(-(logits.get(k, 1) - logits.get(k, 0)))));
             Plots.fieldFromGrid(c, "p", p, x0, x1, y0, y1, Plots.diverging(10), 0, 1);
             for (int label = 0; label < 2; label++) {
                 Plots.scatter(c, "class " + label, test.coords(label, 0), test.coords(label, 1), cls[label], 5);

@@ -11,7 +11,7 @@ import java.util.Random;
  * ({@code out × 1}) and {@code hyper_gate.bias}, and the shift {@code hyper_bias.weight}
  * ({@code out × 1}, no bias). Parameter names follow FFJORD's so weights can be exchanged.
  */
-public final class ConcatSquashLinear extends Layer {
+public final class ConcatSquashLinear extends TimeLayer {
 
     private final int in;
     private final int out;
@@ -33,18 +33,6 @@ public final class ConcatSquashLinear extends Layer {
         this.gate = registerModule("hyper_gate", new Linear(1, out, rng));
         this.shift = registerModule("hyper_bias",
                 new Linear(1, out, false, Init.pytorchDefault(), rng));
-    }
-
-    /**
-     * Always fails: this layer needs time.
-     *
-     * @param x the input
-     * @return never
-     * @throws UnsupportedOperationException always
-     */
-    @Override
-    public Tensor forward(Tensor x) {
-        throw new UnsupportedOperationException("layer " + describe() + " needs time: call forward(t, x)");
     }
 
     /**

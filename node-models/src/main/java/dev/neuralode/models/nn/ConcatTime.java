@@ -11,7 +11,7 @@ import java.util.Random;
  * so moving weights between the two means moving the weight's last column to the front.
  * Parameters: {@code weight}, {@code bias}.
  */
-public final class ConcatTime extends Layer {
+public final class ConcatTime extends TimeLayer {
 
     private final int in;
     private final int out;
@@ -48,18 +48,6 @@ public final class ConcatTime extends Layer {
             row.data[k] = m.get(k, 0);
         }
         return row;
-    }
-
-    /**
-     * Always fails: this layer needs time.
-     *
-     * @param x the input
-     * @return never
-     * @throws UnsupportedOperationException always
-     */
-    @Override
-    public Tensor forward(Tensor x) {
-        throw new UnsupportedOperationException("layer " + describe() + " needs time: call forward(t, x)");
     }
 
     /**

@@ -16,10 +16,7 @@ import java.util.Random;
  * ({@code 3H × H}), {@code bias_ih}, {@code bias_hh} ({@code 1 × 3H}), all initialised
  * {@code U(±1/√H)} as in PyTorch.
  */
-public final class GruCell extends Module implements RecurrentCell {
-
-    private final int in;
-    private final int hidden;
+public final class GruCell extends GatedCell {
 
     /**
      * Creates a cell.
@@ -29,41 +26,18 @@ public final class GruCell extends Module implements RecurrentCell {
      * @param rng        the random source. Modified.
      */
     public GruCell(int inputSize, int hiddenSize, Random rng) {
-        this.in = inputSize;
-        this.hidden = hiddenSize;
-        Init u = Init.uniform(1.0 / Math.sqrt(hiddenSize));
-        registerParameter("weight_ih", u.sample(3 * hiddenSize, inputSize, rng));
-        registerParameter("weight_hh", u.sample(3 * hiddenSize, hiddenSize, rng));
-        registerParameter("bias_ih", u.sample(1, 3 * hiddenSize, rng));
-        registerParameter("bias_hh", u.sample(1, 3 * hiddenSize, rng));
+        super(inputSize, hiddenSize, 3, rng);
     }
 
     @Override
     public Tensor step(Tensor x, Tensor h) {
-        RnnCell.checkShapes(this, x, h, in, hidden);
-        var tape = x.tape();
-        Tensor gi = x.matmulTransB(tape.param(param("weight_ih"))).add(tape.param(param("bias_ih")));
-        Tensor gh = h.matmulTransB(tape.param(param("weight_hh"))).add(tape.param(param("bias_hh")));
+        Tensor gi = inputGates(x, h);
+        Tensor gh = hiddenGates(h);
         int hs = hidden;
         Tensor r = gi.sliceCols(0, hs).add(gh.sliceCols(0, hs)).sigmoid();
         Tensor z = gi.sliceCols(hs, 2 * hs).add(gh.sliceCols(hs, 2 * hs)).sigmoid();
         Tensor n = gi.sliceCols(2 * hs, 3 * hs).add(r.mul(gh.sliceCols(2 * hs, 3 * hs))).tanh();
         // h' = n + z ⊙ (h - n)
         return n.add(z.mul(h.sub(n)));
-    }
-
-    @Override
-    public int inputSize() {
-        return in;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hidden;
-    }
-
-    @Override
-    protected String kind() {
-        return "GruCell " + in + "->" + hidden;
     }
 }

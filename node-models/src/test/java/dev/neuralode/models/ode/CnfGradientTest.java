@@ -1,5 +1,6 @@
 package dev.neuralode.models.ode;
 
+import dev.neuralode.models.GradientChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -44,21 +45,8 @@ class CnfGradientTest {
 
     /** Central differences of the mean log-likelihood (noise re-drawn from the same seed). */
     static double[] finiteDifferences(ContinuousNormalizingFlow ref, long noiseSeed) {
-        double[] fd = new double[ref.parameterCount()];
-        int k = 0;
-        double h = 1e-5;
-        for (Parameter p : ref.parameters()) {
-            for (int i = 0; i < p.size(); i++) {
-                double v = p.value().data[i];
-                p.value().data[i] = v + h;
-                double up = mean(ref.logProbValues(DATA, new Random(noiseSeed)));
-                p.value().data[i] = v - h;
-                double down = mean(ref.logProbValues(DATA, new Random(noiseSeed)));
-                p.value().data[i] = v;
-                fd[k++] = (up - down) / (2 * h);
-            }
-        }
-        return fd;
+        return GradientChecks.centralDifferences(ref.parameters(), 1e-5,
+                () -> mean(ref.logProbValues(DATA, new Random(noiseSeed))));
     }
 
     static double[] flatGrad(List<Parameter> ps) {

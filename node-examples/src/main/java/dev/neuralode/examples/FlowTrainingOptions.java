@@ -1,0 +1,93 @@
+package dev.neuralode.examples;
+
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+
+import dev.neuralode.adjoint.GradientMethod;
+import dev.neuralode.autodiff.Parameter;
+import dev.neuralode.models.optim.Adam;
+import dev.neuralode.models.train.LossFunction;
+import dev.neuralode.models.train.Trainer;
+import dev.neuralode.solvers.SolverOptions;
+
+import picocli.CommandLine.Option;
+
+/**
+ * Options shared by the demos that train a model built on an adaptive ODE solve (a picocli
+ * mixin): the solver, its relative tolerance (the absolute tolerance is a tenth of it), the
+ * gradient method and Adam's learning rate.
+ */
+final class FlowTrainingOptions {
+
+    @Option(names = "--method", defaultValue = "dopri5", paramLabel = "M",
+            description = "ODE solver (default: ${DEFAULT-VALUE})")
+    String method;
+
+    @Option(names = "--rtol", defaultValue = "1e-3", paramLabel = "TOL",
+            description = "relative tolerance (atol = rtol/10) (default: ${DEFAULT-VALUE})")
+    double rtol;
+
+    @Option(names = "--gradient", defaultValue = "adjoint", paramLabel = "G",
+            description = "gradient method: direct, adjoint or checkpoint (default: ${DEFAULT-VALUE})")
+    String gradient;
+
+    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    /**
+     * The solver options {@code --method}, {@code --rtol} and {@code atol = rtol / 10}.
+     *
+     * @return the options (a fixed-step method gets {@link Flows}' default step)
+     */
+    SolverOptions solver() {
+        return Flows.options(method, rtol, rtol / 10, null);
+    }
+
+    /**
+     * The gradient method named by {@code --gradient}.
+     *
+     * @return the method
+     */
+    GradientMethod gradientMethod() {
+        return Flows.gradient(gradient);
+    }
+
+    /**
+     * Adam's learning rate.
+     *
+     * @return {@code --lr}
+     */
+    double lr() {
+        return lr;
+    }
+
+    /**
+     * Trains with Adam at {@code --lr}, logging progress every iteration.
+     *
+     * @param log        where progress goes
+     * @param name       the run's name in the log
+     * @param iterations iterations
+     * @param params     the trained parameters. Modified.
+     * @param nfe        the model's function-evaluation counter
+     * @param loss       the loss of an iteration
+     * @return {@code [0][i]} the loss and {@code [1][i]} the function evaluations (forward +
+     *         backward) of iteration {@code i}
+     */
+    double[][] fitAdam(Logger log, String name, int iterations, List<Parameter> params, LongSupplier nfe,
+            LossFunction loss) {
+        double[][] hist = new double[2][iterations];
+        Progress progress = new Progress(log, name, iterations);
+        Trainer.builder(new Adam(params, lr)).iterations(iterations).nfe(nfe)
+                .callback(e -> {
+                    hist[0][e.iteration()] = e.loss();
+                    hist[1][e.iteration()] = e.forwardNfe() + e.backwardNfe();
+                    progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
+                })
+                .build()
+                .fit(loss);
+        return hist;
+    }
+}
