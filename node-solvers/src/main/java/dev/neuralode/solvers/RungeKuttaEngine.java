@@ -15,19 +15,6 @@ import java.util.Arrays;
  */
 final class RungeKuttaEngine {
 
-    private static final double[] DOPRI5_D = {-12715105075.0 / 11282082432.0, 0,
-        87487479700.0 / 32700410799.0, -10690763975.0 / 1880347072.0,
-        701980252875.0 / 199316789632.0, -1453857185.0 / 822651844.0, 69997945.0 / 29380423.0};
-
-    private static final double[][] TSIT5_R = {
-        {1.0, -2.763706197274826, 2.9132554618219126, -1.0530884977290216},
-        {0, 0.13169999999999998, -0.2234, 0.1017},
-        {0, 3.9302962368947516, -5.941033872131505, 2.490627285651253},
-        {0, -12.411077166933676, 30.33818863028232, -16.548102889244902},
-        {0, 37.50931341651104, -88.1789048947664, 47.37952196281928},
-        {0, -27.896526289197286, 65.09189467479366, -34.87065786149661},
-        {0, 1.5, -4, 2.5}};
-
     // DOP853 dense output: nonzero positions and values of the extra stages' rows and of d4..d7
     private static final int[][] DENSE_A = new int[3][];
     private static final double[][] DENSE_AV = new double[3][];
@@ -590,7 +577,7 @@ final class RungeKuttaEngine {
                 for (int m = 0; m < nn; m++) {
                     double acc = 0;
                     for (int i = 0; i < 7; i++) {
-                        acc += TSIT5_R[i][d] * k[i][m];
+                        acc += DenseOutputCoefficients.TSIT5_R[i][d] * k[i][m];
                     }
                     dst[o + m] = h * acc;
                 }
@@ -610,7 +597,7 @@ final class RungeKuttaEngine {
             for (int m = 0; m < nn; m++) {
                 double acc = 0;
                 for (int i = 0; i < 7; i++) {
-                    acc += DOPRI5_D[i] * k[i][m];
+                    acc += DenseOutputCoefficients.DOPRI5_D[i] * k[i][m];
                 }
                 dst[o + m] = h * acc;
             }
