@@ -31,13 +31,7 @@ final class BacksolveAdjoint implements GradientMethod {
     public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
                                SolverOptions options, boolean keep) {
         OdeSolution sol = Passes.solve(system, y0, times, options, "forward pass of the ODE solve");
-        int n = y0.length;
-        int m = times.length;
-        double[] states = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            System.arraycopy(sol.state(i), 0, states, i * n, n);
-        }
-        return new Pass(system, times.clone(), states, options, sol.stats());
+        return new Pass(system, times, sol, options);
     }
 
     /** The augmented system {@code z = [y, a, aθ, at]}, {@code dz/dt = [f, -aᵀf_y, -aᵀf_θ, -aᵀf_t]}. */
@@ -72,41 +66,15 @@ final class BacksolveAdjoint implements GradientMethod {
             f.vectorJacobianProduct(t, y, a, dy, aDy, aDth, aDt);
             evaluations++;
             System.arraycopy(dy, 0, dz, 0, n);
-            for (int i = 0; i < n; i++) {
-                dz[n + i] = -aDy[i];
-            }
-            for (int i = 0; i < p; i++) {
-                dz[2 * n + i] = -aDth[i];
-            }
-            dz[2 * n + p] = -aDt[0];
+            Passes.negatedProducts(aDy, aDth, aDt[0], dz, n);
             Passes.checkFinite(dz, n, p, true, t, PASS + " (derivative of the augmented state)");
         }
     }
 
-    private final class Pass implements ForwardPass {
-        private final DifferentiableOdeSystem system;
-        private final double[] times;
-        private final double[] states;
-        private final SolverOptions options;
-        private final SolverStats stats;
+    private final class Pass extends SolvedPass {
 
-        Pass(DifferentiableOdeSystem system, double[] times, double[] states, SolverOptions options,
-             SolverStats stats) {
-            this.system = system;
-            this.times = times;
-            this.states = states;
-            this.options = options;
-            this.stats = stats;
-        }
-
-        @Override
-        public double[] states() {
-            return states;
-        }
-
-        @Override
-        public SolverStats stats() {
-            return stats;
+        Pass(DifferentiableOdeSystem system, double[] times, OdeSolution sol, SolverOptions options) {
+            super(system, times, sol, options);
         }
 
         @Override

@@ -37,7 +37,6 @@ final class CheckpointedAdjoint implements GradientMethod {
     public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
                                SolverOptions options, boolean keep) {
         int n = y0.length;
-        int m = times.length;
         Passes.DoubleList cpTimes = new Passes.DoubleList(16);
         Passes.DoubleList cpStates = new Passes.DoubleList(16 * n);
         long[] count = new long[1];
@@ -48,11 +47,7 @@ final class CheckpointedAdjoint implements GradientMethod {
             }
         });
         OdeSolution sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
-        double[] states = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            System.arraycopy(sol.state(i), 0, states, i * n, n);
-        }
-        return new Pass(system, times.clone(), states, options, sol.stats(), cpTimes, cpStates, keep);
+        return new Pass(system, times, sol, options, cpTimes, cpStates, keep);
     }
 
     /** The adjoint system {@code z = [a, aθ, at]} against an interpolated state. */
@@ -85,36 +80,21 @@ final class CheckpointedAdjoint implements GradientMethod {
             System.arraycopy(z, 0, a, 0, n);
             f.vectorJacobianProduct(t, y, a, null, aDy, aDth, aDt);
             evaluations++;
-            for (int i = 0; i < n; i++) {
-                dz[i] = -aDy[i];
-            }
-            for (int i = 0; i < p; i++) {
-                dz[n + i] = -aDth[i];
-            }
-            dz[n + p] = -aDt[0];
+            Passes.negatedProducts(aDy, aDth, aDt[0], dz, 0);
             Passes.checkFinite(dz, n, p, false, t, PASS + " (derivative of the adjoint state)");
         }
     }
 
-    private final class Pass implements ForwardPass {
-        private final DifferentiableOdeSystem system;
-        private final double[] times;
-        private final double[] states;
-        private final SolverOptions options;
-        private final SolverStats stats;
+    private final class Pass extends SolvedPass {
         /** Segment boundaries in time order: output times and checkpoints. */
         private final double[] bounds;
         private final double[] boundStates;
         /** For each boundary, the output index it is, or -1 for a checkpoint. */
         private final int[] outputIndex;
 
-        Pass(DifferentiableOdeSystem system, double[] times, double[] states, SolverOptions options,
-             SolverStats stats, Passes.DoubleList cpTimes, Passes.DoubleList cpStates, boolean keep) {
-            this.system = system;
-            this.times = times;
-            this.states = states;
-            this.options = Passes.withoutObserver(options);
-            this.stats = stats;
+        Pass(DifferentiableOdeSystem system, double[] times, OdeSolution sol, SolverOptions options,
+             Passes.DoubleList cpTimes, Passes.DoubleList cpStates, boolean keep) {
+            super(system, times, sol, Passes.withoutObserver(options));
             int n = system.dimension();
             int m = times.length;
             double dir = Math.signum(times[m - 1] - times[0]);
@@ -148,16 +128,6 @@ final class CheckpointedAdjoint implements GradientMethod {
             this.bounds = java.util.Arrays.copyOf(bt, k);
             this.boundStates = java.util.Arrays.copyOf(bs, k * n);
             this.outputIndex = java.util.Arrays.copyOf(oi, k);
-        }
-
-        @Override
-        public double[] states() {
-            return states;
-        }
-
-        @Override
-        public SolverStats stats() {
-            return stats;
         }
 
         @Override

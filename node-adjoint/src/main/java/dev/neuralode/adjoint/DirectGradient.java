@@ -65,7 +65,6 @@ final class DirectGradient implements GradientMethod {
     public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
                                SolverOptions options, boolean keep) {
         int n = y0.length;
-        int m = times.length;
         Passes.DoubleList stepEnd = new Passes.DoubleList(64);
         Passes.DoubleList stepH = new Passes.DoubleList(64);
         Passes.DoubleList stepStates = new Passes.DoubleList(64 * n);
@@ -95,21 +94,11 @@ final class DirectGradient implements GradientMethod {
         } else {
             sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
         }
-        double[] states = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            System.arraycopy(sol.state(i), 0, states, i * n, n);
-        }
         long each = recorder == null ? 0 : recorder.recordedBytesEach();
-        return new Pass(system, times.clone(), states, options, sol.stats(), stepEnd, stepH, stepStates,
-                calls, callEnd, each);
+        return new Pass(system, times, sol, options, stepEnd, stepH, stepStates, calls, callEnd, each);
     }
 
-    private static final class Pass implements ForwardPass {
-        private final DifferentiableOdeSystem system;
-        private final double[] times;
-        private final double[] states;
-        private final SolverOptions options;
-        private final SolverStats stats;
+    private static final class Pass extends SolvedPass {
         private final Passes.DoubleList stepEnd;
         private final Passes.DoubleList stepH;
         private final Passes.DoubleList stepStates;
@@ -117,31 +106,16 @@ final class DirectGradient implements GradientMethod {
         private final Passes.DoubleList callEnd;
         private final long recordedBytesEach;
 
-        Pass(DifferentiableOdeSystem system, double[] times, double[] states, SolverOptions options,
-             SolverStats stats, Passes.DoubleList stepEnd, Passes.DoubleList stepH,
-             Passes.DoubleList stepStates, java.util.List<TapeOdeSystem.Recorded> calls,
-             Passes.DoubleList callEnd, long recordedBytesEach) {
+        Pass(DifferentiableOdeSystem system, double[] times, OdeSolution sol, SolverOptions options,
+             Passes.DoubleList stepEnd, Passes.DoubleList stepH, Passes.DoubleList stepStates,
+             java.util.List<TapeOdeSystem.Recorded> calls, Passes.DoubleList callEnd, long recordedBytesEach) {
+            super(system, times, sol, options);
             this.recordedBytesEach = recordedBytesEach;
             this.calls = calls;
             this.callEnd = callEnd;
-            this.system = system;
-            this.times = times;
-            this.states = states;
-            this.options = options;
-            this.stats = stats;
             this.stepEnd = stepEnd;
             this.stepH = stepH;
             this.stepStates = stepStates;
-        }
-
-        @Override
-        public double[] states() {
-            return states;
-        }
-
-        @Override
-        public SolverStats stats() {
-            return stats;
         }
 
         @Override

@@ -139,6 +139,22 @@ final class Passes {
         return s;
     }
 
+    /**
+     * Writes the adjoint equations' right-hand side {@code [-aᵀf_y, -aᵀf_θ, -aᵀf_t]} (lengths n, p,
+     * 1) into {@code dz} from {@code off}: the part the backsolve and the checkpointed adjoint share.
+     */
+    static void negatedProducts(double[] aDy, double[] aDth, double aDt, double[] dz, int off) {
+        int n = aDy.length;
+        int p = aDth.length;
+        for (int i = 0; i < n; i++) {
+            dz[off + i] = -aDy[i];
+        }
+        for (int i = 0; i < p; i++) {
+            dz[off + n + i] = -aDth[i];
+        }
+        dz[off + n + p] = -aDt;
+    }
+
     /** Throws if {@code v} is not finite, naming the pass, the part and the time. */
     static void checkFinite(double[] v, int n, int p, boolean withY, double t, String pass) {
         double sum = 0;

@@ -10,11 +10,15 @@ import dev.neuralode.autodiff.Tensor;
 abstract class TimeLayer extends Layer {
 
     /**
-     * Always fails: this layer needs time.
+     * Rejects a call without time. The output of a time-dependent layer is a function of
+     * {@code (t, x)}, and no time is a sensible default, so the time-free form of {@link Layer}
+     * is refused with a message naming the layer (inside a {@link Sequential}, the offending
+     * child) instead of silently evaluating at some fixed time; an ODE function calls
+     * {@link #forward(Tensor, Tensor)}.
      *
      * @param x the input
-     * @return never
-     * @throws UnsupportedOperationException always
+     * @return never returns normally
+     * @throws UnsupportedOperationException on every call, naming the layer and the form to use
      */
     @Override
     public final Tensor forward(Tensor x) {
