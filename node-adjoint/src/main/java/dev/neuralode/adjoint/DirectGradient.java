@@ -140,7 +140,7 @@ final class DirectGradient implements GradientMethod {
             double tTol = 1e-13 * Math.max(1.0, Math.abs(t));
             for (int k = Math.min(hi, calls.size()) - 1; k >= lo; k--) {
                 TapeOdeSystem.Recorded r = calls.get(k);
-                if (Math.abs(r.time - t) > tTol) {
+                if (r.discarded() || Math.abs(r.time - t) > tTol) {
                     continue;
                 }
                 double[] in = r.input;
@@ -180,6 +180,20 @@ final class DirectGradient implements GradientMethod {
 
         @Override
         public BackwardResult backward(double[] g) {
+            try {
+                return sweep(g);
+            } finally {
+                // the forward recordings have served: their arrays go back to the thread's pool for
+                // the next solve (a second backward of this pass recomputes the stages instead)
+                if (calls != null) {
+                    for (TapeOdeSystem.Recorded r : calls) {
+                        r.discard();
+                    }
+                }
+            }
+        }
+
+        private BackwardResult sweep(double[] g) {
             int m = times.length;
             int steps = stepEnd.size;
             if (steps == 0) {
@@ -242,6 +256,7 @@ final class DirectGradient implements GradientMethod {
             double[][] yStage = new double[total][n];
             double[][] yBar = new double[total][n];
             boolean[] done = new boolean[total];
+            boolean[] fresh = new boolean[total];
             double[] kBar = new double[n];
             double[] y = new double[n];
             double[] ybar = new double[n];
@@ -311,6 +326,7 @@ final class DirectGradient implements GradientMethod {
                         }
                     }
                     rec[i] = null;
+                    fresh[i] = false;
                     TapeOdeSystem.Recorded kept = recorded(st, t + c[i] * h, yi);
                     if (kept != null) {
                         rec[i] = kept;
@@ -319,6 +335,7 @@ final class DirectGradient implements GradientMethod {
                     }
                     if (recorder != null) {
                         rec[i] = recorder.record(t + c[i] * h, yi, kk[i], true, p > 0, true);
+                        fresh[i] = true;
                     } else {
                         system.derivative(t + c[i] * h, yi, kk[i]);
                     }
@@ -363,6 +380,9 @@ final class DirectGradient implements GradientMethod {
                     }
                     if (rec[i] != null) {
                         rec[i].vectorJacobianProduct(kBar, yBar[i], p > 0 ? thTmp : null, tau);
+                        if (fresh[i]) {
+                            rec[i].discard(); // recomputed here, used once
+                        }
                     } else {
                         system.vectorJacobianProduct(t + c[i] * h, yStage[i], kBar, null, yBar[i], thTmp, tau);
                     }

@@ -179,7 +179,10 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
                 // the first recording's heap allocation sizes them all: the budget gives the cap
                 long before = allocatedBytes();
                 sink.add(record(t, y, dydt, true, parameterCount > 0, true));
+                Recorded first = sink.get(0);
                 long bytes = before < 0 ? -1 : allocatedBytes() - before;
+                // arrays reused from the thread's pool are not new allocations, but are held all the same
+                bytes = Math.max(bytes, first.tape.ownedBytes() + 8L * batch * dim);
                 recordBytes = bytes > 0 ? bytes : 8L * (4L * batch * dim + parameterCount);
                 sinkCap = (int) Math.max(1, Math.min(sinkCap, sinkBudget / recordBytes));
             } else {
@@ -189,10 +192,14 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
         }
         tValue.data[0] = t;
         System.arraycopy(y, 0, hValue.data, 0, batch * dim);
-        Tensor out = dynamics.apply(tScratch, hScratch);
-        evaluations++;
-        checkOutput(out, t);
-        System.arraycopy(out.value().data, 0, dydt, 0, batch * dim);
+        try {
+            Tensor out = dynamics.apply(tScratch, hScratch);
+            evaluations++;
+            checkOutput(out, t);
+            System.arraycopy(out.value().data, 0, dydt, 0, batch * dim);
+        } finally {
+            scratch.recycle(); // the result is copied out: the next evaluation reuses the arrays
+        }
     }
 
     @Override
@@ -200,9 +207,11 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
                                       double[] aDtheta, double[] aDt) {
         Recorded r = record(t, y, dydt, aDy != null, aDtheta != null, aDt != null);
         if (aDy == null && aDtheta == null && aDt == null) {
+            r.discard();
             return;
         }
         r.vectorJacobianProduct(a, aDy, aDtheta, aDt);
+        r.discard();
     }
 
     /**
@@ -302,6 +311,7 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
         private final boolean wrtY;
         private final boolean wrtTheta;
         private final boolean wrtT;
+        private boolean discarded;
 
         /** The time of the evaluation. */
         final double time;
@@ -330,8 +340,28 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
         }
 
         /**
+         * Hands the arrays of this recording back to the thread's pool ({@link Tape#close()});
+         * afterwards neither {@link #output()} nor {@link #vectorJacobianProduct} may be used.
+         * Must run on the thread that recorded. Idempotent.
+         */
+        void discard() {
+            discarded = true;
+            tape.close();
+        }
+
+        /**
+         * Whether {@link #discard()} was called.
+         *
+         * @return true once discarded
+         */
+        boolean discarded() {
+            return discarded;
+        }
+
+        /**
          * Writes {@code aᵀ∂f/∂y}, {@code aᵀ∂f/∂θ}, {@code aᵀ∂f/∂t} of the recorded evaluation into the
-         * non-null outputs (each must have been announced at {@link #record}).
+         * non-null outputs (each must have been announced at {@link #record}). The recording stays
+         * usable until {@link #discard()}.
          *
          * @param a       the cotangent, length at least {@code n}. Not modified.
          * @param aDy     receives {@code aᵀ∂f/∂y}, or {@code null}

@@ -91,6 +91,41 @@ class GradientMethodContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("methods")
+    void aRetainedSolveSweptTwiceGivesTheSameGradientsAfterOtherSolvesReusedItsMemory(GradientMethod method) {
+        // the forward recordings are handed back to the thread's pool after the first backward;
+        // other solves then reuse (and overwrite) those arrays; the second backward must not see them
+        Fixtures.Mlp f = new Fixtures.Mlp(2, 8, 7, false);
+        double[] times = {0.0, 0.3, 0.7};
+        DMatrixRMaj[] w = Fixtures.weights(3, 2, 2, 3);
+        Fixtures.Grads once = Fixtures.gradients(f, y0(), times, w, TIGHT, method);
+        for (Parameter p : f.parameters()) {
+            p.zeroGrad();
+        }
+        Tape tape = new Tape();
+        Tensor y = tape.variable(y0());
+        OdeSolveResult r = OdeSolve.solve(f, y, times, TIGHT, method);
+        Tensor loss = r.at(0).mul(tape.constant(w[0])).sum().add(r.at(1).mul(tape.constant(w[1])).sum())
+                .add(r.at(2).mul(tape.constant(w[2])).sum());
+        tape.backward(loss, null, true, false);
+        double[] first = f.w1.grad().data.clone();
+        double[] firstY = y.grad().value().data.clone();
+        Fixtures.gradients(f, Fixtures.random(2, 2, 0.9, new Random(77)), times, w, TIGHT, method);
+        for (Parameter p : f.parameters()) {
+            p.zeroGrad();
+        }
+        y.zeroGrad();
+        tape.backward(loss, null, true, false);
+        for (int i = 0; i < first.length; i++) {
+            assertThat(f.w1.grad().data[i]).isCloseTo(first[i], org.assertj.core.data.Offset.offset(1e-12));
+        }
+        for (int i = 0; i < firstY.length; i++) {
+            assertThat(y.grad().value().data[i]).isCloseTo(firstY[i], org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(firstY[i]).isCloseTo(once.dy0()[i], org.assertj.core.data.Offset.offset(1e-9));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("methods")
     void nonFiniteAdjointNamesTheBackwardPassAndTime(GradientMethod method) {
         Parameter p = new Parameter("k", new DMatrixRMaj(1, 1, true, -0.5));
         Dynamics poisoned = new Dynamics() {

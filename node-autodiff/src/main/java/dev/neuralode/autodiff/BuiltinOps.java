@@ -50,7 +50,7 @@ final class BuiltinOps {
     static DMatrixRMaj sumOverRows(DMatrixRMaj g) {
         int rows = g.numRows;
         int cols = g.numCols;
-        DMatrixRMaj out = new DMatrixRMaj(1, cols);
+        DMatrixRMaj out = Buffers.zeros(1, cols);
         double[] o = out.data;
         double[] x = g.data;
         int r = 0;
@@ -74,7 +74,7 @@ final class BuiltinOps {
 
     /** {@code a} repeated to {@code rows × cols} (rows or columns of size 1 are repeated). */
     static DMatrixRMaj expand(DMatrixRMaj a, int rows, int cols) {
-        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        DMatrixRMaj out = Buffers.zeros(rows, cols);
         int rs = a.numRows == 1 ? 0 : a.numCols;
         int cs = a.numCols == 1 ? 0 : 1;
         double[] o = out.data;
@@ -89,7 +89,7 @@ final class BuiltinOps {
     }
 
     static DMatrixRMaj scaled(DMatrixRMaj g, double c) {
-        DMatrixRMaj out = new DMatrixRMaj(g.numRows, g.numCols);
+        DMatrixRMaj out = Buffers.uninitialized(g.numRows, g.numCols);
         double[] x = g.data;
         double[] y = out.data;
         for (int i = 0, n = g.getNumElements(); i < n; i++) {
@@ -127,7 +127,7 @@ final class BuiltinOps {
         DMatrixRMaj compute(DMatrixRMaj a, DMatrixRMaj b) {
             int rows = broadcastDim(name, a, b, a.numRows, b.numRows);
             int cols = broadcastDim(name, a, b, a.numCols, b.numCols);
-            DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+            DMatrixRMaj out = Buffers.uninitialized(rows, cols);
             double[] o = out.data;
             double[] x = a.data;
             double[] y = b.data;
@@ -259,7 +259,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
-            DMatrixRMaj out = new DMatrixRMaj(in[0].numRows, in[0].numCols);
+            DMatrixRMaj out = Buffers.uninitialized(in[0].numRows, in[0].numCols);
             CommonOps_DDRM.scale(c, in[0], out);
             return out;
         }
@@ -343,7 +343,7 @@ final class BuiltinOps {
             }
             int rows = kind == Kind.TN ? a.numCols : a.numRows;
             int cols = kind == Kind.NT ? b.numRows : b.numCols;
-            DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+            DMatrixRMaj out = Buffers.uninitialized(rows, cols);
             switch (kind) {
                 case NN -> Gemm.mult(a, b, out, null, false);
                 case TN -> Gemm.multTransA(a, b, out, false);
@@ -381,8 +381,8 @@ final class BuiltinOps {
         public DMatrixRMaj[] backwardValues(DMatrixRMaj g, DMatrixRMaj[] in, DMatrixRMaj out, boolean[] needs) {
             DMatrixRMaj a = in[0];
             DMatrixRMaj b = in[1];
-            DMatrixRMaj ga = needs[0] ? new DMatrixRMaj(a.numRows, a.numCols) : null;
-            DMatrixRMaj gb = needs[1] ? new DMatrixRMaj(b.numRows, b.numCols) : null;
+            DMatrixRMaj ga = needs[0] ? Buffers.uninitialized(a.numRows, a.numCols) : null;
+            DMatrixRMaj gb = needs[1] ? Buffers.uninitialized(b.numRows, b.numCols) : null;
             switch (kind) {
                 case NN -> {
                     if (ga != null) {
@@ -450,7 +450,7 @@ final class BuiltinOps {
                 throw new IllegalArgumentException("op '" + name() + "': bias " + shape(b) + " must be 1x"
                         + outCols + " for weight " + shape(w));
             }
-            DMatrixRMaj out = new DMatrixRMaj(x.numRows, outCols);
+            DMatrixRMaj out = Buffers.uninitialized(x.numRows, outCols);
             if (kind == Kind.NN) {
                 Gemm.mult(x, w, out, b.data, false);
             } else {
@@ -482,7 +482,7 @@ final class BuiltinOps {
             DMatrixRMaj gx = null;
             DMatrixRMaj gw = null;
             if (needs[0]) {
-                gx = new DMatrixRMaj(x.numRows, x.numCols);
+                gx = Buffers.uninitialized(x.numRows, x.numCols);
                 if (kind == Kind.NN) {
                     Gemm.multTransB(g, w, gx, null, false);
                 } else {
@@ -490,7 +490,7 @@ final class BuiltinOps {
                 }
             }
             if (needs[1]) {
-                gw = new DMatrixRMaj(w.numRows, w.numCols);
+                gw = Buffers.uninitialized(w.numRows, w.numCols);
                 if (kind == Kind.NN) {
                     Gemm.multTransA(x, g, gw, false);
                 } else {
@@ -641,7 +641,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
-            DMatrixRMaj out = new DMatrixRMaj(r1 - r0, c1 - c0);
+            DMatrixRMaj out = Buffers.zeros(r1 - r0, c1 - c0);
             CommonOps_DDRM.extract(in[0], r0, r1, c0, c1, out, 0, 0);
             return out;
         }
@@ -673,7 +673,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
-            DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+            DMatrixRMaj out = Buffers.zeros(rows, cols);
             CommonOps_DDRM.insert(in[0], out, r0, c0);
             return out;
         }
@@ -758,7 +758,7 @@ final class BuiltinOps {
                     rows = m.numRows;
                 }
             }
-            DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+            DMatrixRMaj out = Buffers.zeros(rows, cols);
             int off = 0;
             for (DMatrixRMaj m : in) {
                 if (axis == 0) {
@@ -818,7 +818,7 @@ final class BuiltinOps {
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
             DMatrixRMaj a = in[0];
-            DMatrixRMaj out = new DMatrixRMaj(a.numRows, a.numCols);
+            DMatrixRMaj out = Buffers.uninitialized(a.numRows, a.numCols);
             double[] x = a.data;
             double[] y = out.data;
             int n = a.getNumElements();
@@ -894,7 +894,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj gm, DMatrixRMaj[] in, DMatrixRMaj outm, boolean[] needs) {
-            return new DMatrixRMaj[]{gradient(gm, in[0], outm, new DMatrixRMaj(gm.numRows, gm.numCols))};
+            return new DMatrixRMaj[]{gradient(gm, in[0], outm, Buffers.zeros(gm.numRows, gm.numCols))};
         }
 
         @Override
@@ -963,7 +963,7 @@ final class BuiltinOps {
         }
 
         private static DMatrixRMaj signMask(DMatrixRMaj x) {
-            DMatrixRMaj m = new DMatrixRMaj(x.numRows, x.numCols);
+            DMatrixRMaj m = Buffers.zeros(x.numRows, x.numCols);
             for (int i = 0, n = x.getNumElements(); i < n; i++) {
                 m.data[i] = Math.signum(x.data[i]);
             }
@@ -987,7 +987,7 @@ final class BuiltinOps {
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
             DMatrixRMaj a = in[0];
-            DMatrixRMaj out = new DMatrixRMaj(a.numRows, a.numCols);
+            DMatrixRMaj out = Buffers.uninitialized(a.numRows, a.numCols);
             if (p == 3.0) {
                 for (int i = 0, n = a.getNumElements(); i < n; i++) {
                     double v = a.data[i];
@@ -1011,7 +1011,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj g, DMatrixRMaj[] in, DMatrixRMaj out, boolean[] needs) {
-            DMatrixRMaj res = new DMatrixRMaj(g.numRows, g.numCols);
+            DMatrixRMaj res = Buffers.uninitialized(g.numRows, g.numCols);
             double[] x = in[0].data;
             for (int i = 0, n = g.getNumElements(); i < n; i++) {
                 double d = p == 3.0 ? 3.0 * x[i] * x[i] : p == 1.0 ? 1.0 : p * Math.pow(x[i], p - 1.0);
@@ -1037,7 +1037,7 @@ final class BuiltinOps {
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
             DMatrixRMaj a = in[0];
-            DMatrixRMaj out = new DMatrixRMaj(a.numRows, a.numCols);
+            DMatrixRMaj out = Buffers.zeros(a.numRows, a.numCols);
             for (int i = 0, n = a.getNumElements(); i < n; i++) {
                 double v = a.data[i];
                 out.data[i] = v > 0 ? v : slope * v;
@@ -1048,7 +1048,7 @@ final class BuiltinOps {
         @Override
         public Tensor[] backward(Tensor g, Tensor[] in, Tensor out, boolean[] needs) {
             DMatrixRMaj x = in[0].value();
-            DMatrixRMaj mask = new DMatrixRMaj(x.numRows, x.numCols);
+            DMatrixRMaj mask = Buffers.zeros(x.numRows, x.numCols);
             for (int i = 0, n = x.getNumElements(); i < n; i++) {
                 mask.data[i] = x.data[i] > 0 ? 1.0 : slope;
             }
@@ -1057,7 +1057,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj g, DMatrixRMaj[] in, DMatrixRMaj out, boolean[] needs) {
-            DMatrixRMaj res = new DMatrixRMaj(g.numRows, g.numCols);
+            DMatrixRMaj res = Buffers.zeros(g.numRows, g.numCols);
             double[] x = in[0].data;
             for (int i = 0, n = g.getNumElements(); i < n; i++) {
                 res.data[i] = x[i] > 0 ? g.data[i] : slope * g.data[i];
@@ -1082,7 +1082,7 @@ final class BuiltinOps {
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
             DMatrixRMaj a = in[0];
-            DMatrixRMaj out = new DMatrixRMaj(a.numRows, a.numCols);
+            DMatrixRMaj out = Buffers.zeros(a.numRows, a.numCols);
             for (int i = 0, n = a.getNumElements(); i < n; i++) {
                 double v = a.data[i];
                 out.data[i] = v > 0 ? v : alpha * Math.expm1(v);
@@ -1094,7 +1094,7 @@ final class BuiltinOps {
         public Tensor[] backward(Tensor g, Tensor[] in, Tensor out, boolean[] needs) {
             // d/dx = 1 (x > 0), alpha e^x = out + alpha (x <= 0)
             DMatrixRMaj x = in[0].value();
-            DMatrixRMaj pos = new DMatrixRMaj(x.numRows, x.numCols);
+            DMatrixRMaj pos = Buffers.zeros(x.numRows, x.numCols);
             for (int i = 0, n = x.getNumElements(); i < n; i++) {
                 pos.data[i] = x.data[i] > 0 ? 1.0 : 0.0;
             }
@@ -1107,7 +1107,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj g, DMatrixRMaj[] in, DMatrixRMaj out, boolean[] needs) {
-            DMatrixRMaj res = new DMatrixRMaj(g.numRows, g.numCols);
+            DMatrixRMaj res = Buffers.zeros(g.numRows, g.numCols);
             double[] x = in[0].data;
             for (int i = 0, n = g.getNumElements(); i < n; i++) {
                 res.data[i] = g.data[i] * (x[i] > 0 ? 1.0 : out.data[i] + alpha);
@@ -1116,7 +1116,7 @@ final class BuiltinOps {
         }
 
         private static DMatrixRMaj onesMinus(DMatrixRMaj m) {
-            DMatrixRMaj r = new DMatrixRMaj(m.numRows, m.numCols);
+            DMatrixRMaj r = Buffers.zeros(m.numRows, m.numCols);
             for (int i = 0, n = m.getNumElements(); i < n; i++) {
                 r.data[i] = 1.0 - m.data[i];
             }
@@ -1136,7 +1136,7 @@ final class BuiltinOps {
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
             DMatrixRMaj a = in[0];
-            DMatrixRMaj out = new DMatrixRMaj(a.numRows, 1);
+            DMatrixRMaj out = Buffers.zeros(a.numRows, 1);
             for (int r = 0; r < a.numRows; r++) {
                 double max = Double.NEGATIVE_INFINITY;
                 int base = r * a.numCols;
@@ -1165,7 +1165,7 @@ final class BuiltinOps {
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj g, DMatrixRMaj[] in, DMatrixRMaj out, boolean[] needs) {
             DMatrixRMaj x = in[0];
-            DMatrixRMaj res = new DMatrixRMaj(x.numRows, x.numCols);
+            DMatrixRMaj res = Buffers.zeros(x.numRows, x.numCols);
             for (int r = 0, k = 0; r < x.numRows; r++) {
                 for (int c = 0; c < x.numCols; c++, k++) {
                     res.data[k] = g.data[r] * Math.exp(x.data[k] - out.data[r]);
@@ -1196,7 +1196,7 @@ final class BuiltinOps {
                 throw new IllegalArgumentException("op 'tanh_grad': shapes " + shape(g) + " and " + shape(y)
                         + " differ");
             }
-            DMatrixRMaj out = new DMatrixRMaj(g.numRows, g.numCols);
+            DMatrixRMaj out = Buffers.uninitialized(g.numRows, g.numCols);
             Kernels.tanhBackward(g.data, y.data, out.data, g.getNumElements());
             return out;
         }
@@ -1218,11 +1218,11 @@ final class BuiltinOps {
             DMatrixRMaj gg = null;
             DMatrixRMaj gy = null;
             if (needs[0]) {
-                gg = new DMatrixRMaj(h.numRows, h.numCols);
+                gg = Buffers.uninitialized(h.numRows, h.numCols);
                 Kernels.tanhBackward(h.data, y.data, gg.data, n);
             }
             if (needs[1]) {
-                gy = new DMatrixRMaj(h.numRows, h.numCols);
+                gy = Buffers.uninitialized(h.numRows, h.numCols);
                 for (int i = 0; i < n; i++) {
                     gy.data[i] = -2.0 * h.data[i] * g.data[i] * y.data[i];
                 }

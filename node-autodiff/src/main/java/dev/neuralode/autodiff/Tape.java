@@ -30,8 +30,15 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>After a backward sweep without {@code retainGraph} the tape is released: applying ops to it
  * or sweeping it again throws {@link IllegalStateException}. A tape belongs to one thread.
+ *
+ * <p><b>Memory.</b> The values and gradients the built-in ops compute on a tape are listed on it.
+ * An owner that knows none of them is read any more may hand them back with {@link #close()}
+ * (try-with-resources) or {@link #recycle()}; the next tapes of the same thread then reuse those
+ * arrays instead of allocating and zeroing fresh ones, which for small networks is a large part
+ * of an op's cost (the caching allocator of PyTorch plays the same role). Without either call
+ * everything is left to the garbage collector, as usual.
  */
-public final class Tape {
+public final class Tape implements AutoCloseable {
 
     /** One recorded op application. */
     static final class Node {
@@ -53,8 +60,11 @@ public final class Tape {
     private final ArrayList<Node> nodes = new ArrayList<>();
     private final ArrayList<Tensor> leaves = new ArrayList<>();
     private final Map<Parameter, Tensor> paramLeaves = new IdentityHashMap<>();
+    /** The arrays the ops of this tape allocated (see {@link Buffers}). */
+    private final ArrayList<double[]> owned = new ArrayList<>();
     private boolean recording = true;
     private boolean released;
+    private boolean closed;
     private boolean anomalyDetection;
     private int generation;
     private int reachMark;
@@ -196,7 +206,14 @@ public final class Tape {
             needs[i] = in.requiresGrad();
             any |= needs[i];
         }
-        DMatrixRMaj out = op.forward(values);
+        Buffers buffers = Buffers.local();
+        ArrayList<double[]> previous = buffers.enter(owned);
+        DMatrixRMaj out;
+        try {
+            out = op.forward(values);
+        } finally {
+            buffers.exit(previous);
+        }
         if (anomalyDetection) {
             checkFinite(out, "output of op '" + op.name() + "'", values);
         }
@@ -411,6 +428,8 @@ public final class Tape {
         int gen = ++generation;
         boolean previous = recording;
         recording = createGraph;
+        Buffers buffers = Buffers.local();
+        ArrayList<double[]> previousOwner = buffers.enter(owned);
         try {
             if (createGraph) {
                 sweepTensors(output, cotangent, gen, mark);
@@ -418,6 +437,7 @@ public final class Tape {
                 sweepValues(output, cotangent.value(), gen, mark);
             }
         } finally {
+            buffers.exit(previousOwner);
             recording = previous;
         }
         return gen;
@@ -557,7 +577,62 @@ public final class Tape {
         nodes.trimToSize();
     }
 
+    /**
+     * Hands the arrays behind every value and gradient the ops of this tape computed so far back to
+     * this thread's pool, for later tapes to reuse, and keeps the tape usable. For owners that
+     * evaluate a function many times on one tape and copy each result out (the ODE solver's
+     * no-grad right-hand side). Tensors computed on this tape before the call, and gradients taken
+     * from it, must not be used afterwards: their arrays will be overwritten. Leaves
+     * ({@link #constant}, {@link #variable}, {@link #param}) keep their own arrays.
+     *
+     * @throws IllegalStateException if the tape was closed
+     */
+    public void recycle() {
+        if (closed) {
+            throw new IllegalStateException("this tape was closed; build a new tape");
+        }
+        Buffers.local().release(owned);
+    }
+
+    /**
+     * The bytes of the arrays behind the values and gradients that the ops of this tape computed
+     * and that were not yet handed back ({@link #recycle()}, {@link #close()}).
+     *
+     * @return the bytes held through this tape's op results
+     */
+    public long ownedBytes() {
+        long bytes = 0;
+        for (int i = 0, n = owned.size(); i < n; i++) {
+            bytes += 8L * owned.get(i).length;
+        }
+        return bytes;
+    }
+
+    /** The arrays this tape's ops allocated and still hold (live list; for tests). */
+    List<double[]> ownedArrays() {
+        return owned;
+    }
+
+    /**
+     * Releases the tape and hands the arrays behind every value and gradient its ops computed back
+     * to this thread's pool ({@link #recycle()}): afterwards the tape cannot be used, and neither
+     * can the tensors computed on it. Parameters keep their values and accumulated gradients.
+     * Closing twice does nothing; a tape must be closed on the thread that used it.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        release();
+        Buffers.local().release(owned);
+    }
+
     private void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException("this tape was closed; build a new tape");
+        }
         if (released) {
             throw new IllegalStateException("this tape was released by a backward sweep; build a new tape "
                     + "or pass retainGraph=true to backward to sweep it again");

@@ -107,6 +107,57 @@ final class OpContract {
         assertThat(t2.size()).as("no-grad must not record").isEqualTo(before);
     }
 
+    /**
+     * Recycling ({@link Tape#close()}) must not change any result: the op's value, its plain and
+     * create-graph gradients are computed on a tape whose arrays are then filled with NaN and
+     * handed back, and computed again on new tapes, which reuse those arrays; every number must be
+     * the same to the bit (an op that reads an array it asked not to be cleared would see NaN).
+     */
+    static void checkRecycling(OpRegistry.Entry e, DMatrixRMaj[] x) {
+        Function<Tensor[], Tensor> f = objective(e);
+        DMatrixRMaj[][] first = valueAndGrads(e, f, x, true);
+        DMatrixRMaj[][] again = valueAndGrads(e, f, x, false);
+        for (int r = 0; r < first.length; r++) {
+            for (int i = 0; i < first[r].length; i++) {
+                double[] a = first[r][i].data;
+                double[] b = again[r][i].data;
+                for (int k = 0; k < first[r][i].getNumElements(); k++) {
+                    assertThat(Double.doubleToLongBits(b[k])).as("%s result %d/%d element %d after recycling: %s vs %s",
+                            e.name(), r, i, k, b[k], a[k]).isEqualTo(Double.doubleToLongBits(a[k]));
+                }
+            }
+        }
+    }
+
+    /** The op's value, plain gradients and create-graph gradients (copies), each on a tape closed after. */
+    private static DMatrixRMaj[][] valueAndGrads(OpRegistry.Entry e, Function<Tensor[], Tensor> f, DMatrixRMaj[] x,
+                                                 boolean poison) {
+        DMatrixRMaj[][] out = new DMatrixRMaj[3][];
+        for (int pass = 0; pass < 3; pass++) {
+            Tape tape = new Tape();
+            Tensor[] ts = new Tensor[x.length];
+            for (int i = 0; i < x.length; i++) {
+                ts[i] = tape.variable(x[i].copy());
+            }
+            if (pass == 0) {
+                out[0] = new DMatrixRMaj[]{e.build().apply(ts).value().copy()};
+            } else {
+                Tensor[] g = tape.gradients(f.apply(ts), null, pass == 2, ts);
+                out[pass] = new DMatrixRMaj[g.length];
+                for (int i = 0; i < g.length; i++) {
+                    out[pass][i] = g[i].value().copy();
+                }
+            }
+            if (poison) {
+                for (double[] a : tape.ownedArrays()) {
+                    java.util.Arrays.fill(a, Double.NaN);
+                }
+            }
+            tape.close();
+        }
+        return out;
+    }
+
     private static DMatrixRMaj[] grads(Function<Tensor[], Tensor> f, DMatrixRMaj[] x, boolean createGraph) {
         Tape tape = new Tape();
         Tensor[] ts = new Tensor[x.length];

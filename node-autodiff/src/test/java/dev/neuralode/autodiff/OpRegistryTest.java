@@ -57,6 +57,13 @@ class OpRegistryTest {
         OpContract.checkPathsAndShapes(e, x);
     }
 
+    @ParameterizedTest(name = "{0} [{2}]")
+    @MethodSource("cases")
+    void recycledArraysChangeNoResult(OpRegistry.Entry e, int shapeCase, String shapes) {
+        DMatrixRMaj[] x = OpContract.inputs(e, e.shapes().get(shapeCase), seed(e, shapeCase));
+        OpContract.checkRecycling(e, x);
+    }
+
     @Test
     void registryCoversEveryTensorOpAndLoss() {
         Set<String> names = new HashSet<>();
