@@ -58,6 +58,7 @@ public final class MlpCpuTime {
         report(net, "forward", b::forward, calls);
         report(net, "forwardNoGrad", b::forwardNoGrad, calls);
         report(net, "forwardBackward", b::forwardBackward, calls);
+        report(net, "forwardBackwardUnclosed", b::forwardBackwardUnclosed, calls);
     }
 
     private static volatile Object sink;
