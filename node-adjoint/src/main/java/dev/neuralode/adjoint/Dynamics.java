@@ -33,6 +33,10 @@ public interface Dynamics {
      *
      * @param t the time, a 1×1 tensor on the same tape as {@code h}
      * @param h the state, {@code batch × dim}, one sample per row
+     * <p>The tape is owned by the solve: the arrays of the tensors computed here are handed back to
+     * a pool once the solve has copied the result out (see {@code Tape.recycle()}), so an
+     * implementation must not keep those tensors after it returns.
+     *
      * @return {@code dh/dt}, {@code batch × dim}, built from tape ops on the tape of {@code h}
      */
     Tensor apply(Tensor t, Tensor h);
