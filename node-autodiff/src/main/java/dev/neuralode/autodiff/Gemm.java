@@ -22,7 +22,8 @@ import org.ejml.data.DMatrixRMaj;
  * </ul>
  * {@code A(i,p)} is read through a row stride and a column stride, so {@code A·B} and
  * {@code Aᵀ·B} share the kernels; for {@code A·Bᵀ} the rows of {@code Bᵀ} (columns of B) are
- * gathered into the row arrays.
+ * gathered into the row arrays, and for narrow outputs {@code Bᵀ} (a few hundred elements) is
+ * copied and the {@code A·B} dot kernels run on it.
  *
  * <p>Each product can start from zero, from a row vector broadcast over the rows (a fused bias:
  * {@code C = A·B + 1·bᵀ}) or from {@code C} itself (accumulate: {@code C += A·B}). The output
@@ -106,8 +107,18 @@ final class Gemm {
         int k = a.numCols;
         int n = b.numRows;
         if (n < AXPY_MIN_COLS) {
-            // dot kernel straight on B's rows: C(i,j) = Σ_p A(i,p) B(j,p)
-            dotTransB(a.data, b.data, c.data, m, n, k, bias, accumulate);
+            // narrow output: copy Bᵀ (n·k elements, a few hundred) and use the A·B dot kernels.
+            // A dot kernel reading both operands along rows was measured to be compiled by C2
+            // into code up to five times slower in some runs of the spiral demo (JIT-profile
+            // dependent); the A·B kernels are the ones the benchmarks measure.
+            double[] bt = ROWS.get().tmp(n * k);
+            double[] bd = b.data;
+            for (int j = 0; j < n; j++) {
+                for (int p = 0; p < k; p++) {
+                    bt[p * n + j] = bd[j * k + p];
+                }
+            }
+            run(a.data, k, 1, bt, c.data, m, n, k, bias, accumulate);
             return;
         }
         if (k == 0) {
@@ -393,45 +404,6 @@ final class Gemm {
                 double s = 0;
                 for (int p = 0, ap = a0, bp = j; p < k; p++, ap += cs, bp += n) {
                     s = Math.fma(a[ap], b[bp], s);
-                }
-                int ij = i * n + j;
-                c[ij] = s + (accumulate ? c[ij] : bias == null ? 0.0 : bias[j]);
-            }
-        }
-    }
-
-    /** Dot kernel for {@code C = A·Bᵀ} with narrow outputs: both operands read along rows. */
-    private static void dotTransB(double[] a, double[] b, double[] c, int m, int n, int k,
-                                  double[] bias, boolean accumulate) {
-        int i = 0;
-        for (; i + 3 < m; i += 4) {
-            int a0 = i * k;
-            int a1 = a0 + k;
-            int a2 = a1 + k;
-            int a3 = a2 + k;
-            for (int j = 0; j < n; j++) {
-                int bj = j * k;
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                for (int p = 0; p < k; p++) {
-                    double q = b[bj + p];
-                    s0 = Math.fma(a[a0 + p], q, s0);
-                    s1 = Math.fma(a[a1 + p], q, s1);
-                    s2 = Math.fma(a[a2 + p], q, s2);
-                    s3 = Math.fma(a[a3 + p], q, s3);
-                }
-                store(c, i * n + j, n, s0, s1, s2, s3, bias == null ? 0.0 : bias[j], accumulate);
-            }
-        }
-        for (; i < m; i++) {
-            int a0 = i * k;
-            for (int j = 0; j < n; j++) {
-                int bj = j * k;
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    s = Math.fma(a[a0 + p], b[bj + p], s);
                 }
                 int ij = i * n + j;
                 c[ij] = s + (accumulate ? c[ij] : bias == null ? 0.0 : bias[j]);
