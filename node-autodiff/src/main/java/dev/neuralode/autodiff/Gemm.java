@@ -16,8 +16,11 @@ import org.ejml.data.DMatrixRMaj;
  *       loads and one store). C2 (JDK 17) vectorizes such a loop only when every access has the
  *       plain loop index, so B's rows are first copied into separate per-thread arrays and each
  *       output row is formed in a per-thread row array and then copied into C (O(size of B + size
- *       of C) extra copies, no allocation once warmed up). The first pass starts from the bias or
- *       zero row with exactly {@code min(k, 4)} terms, so {@code C} is fully overwritten;</li>
+ *       of C) extra copies, no allocation once warmed up). The three-row loop is used for outputs
+ *       of {@link #THREE_ROWS_MIN_COLS} columns or more, the single-row one below (and for
+ *       leftover rows); {@code A·B} with a narrower output but many rows is formed as
+ *       {@code (Bᵀ·Aᵀ)ᵀ}. The first pass starts from the bias or zero row with exactly
+ *       {@code min(k, 4)} terms, so {@code C} is fully overwritten;</li>
  *   <li><b>dot</b> (narrower outputs, such as the two-column output layer of a 2-D ODE): scalar
  *       dot products, four output rows and two partial sums at a time, so that eight independent
  *       FMA chains hide the FMA latency.</li>
@@ -37,6 +40,16 @@ final class Gemm {
 
     /** Output widths below this use the dot kernel. */
     private static final int AXPY_MIN_COLS = 16;
+
+    /**
+     * Output widths from which the row-axpy loop updates three output rows per pass (below: one).
+     * C2 sizes a loop's unrolling from the trip counts it has profiled, and was measured to leave
+     * the three-row loop scalar (about 7 GFMA/s, half the single-row loop's rate) when it had seen
+     * only rows of 64 elements or fewer; the single-row loop vectorizes at those widths. Each loop
+     * is its own method, so the three-row one sees only wide rows. (A two-row loop for narrower
+     * outputs vectorized in some JIT profiles and stayed scalar in others.)
+     */
+    private static final int THREE_ROWS_MIN_COLS = 128;
 
     /**
      * {@code Aᵀ·B} with fewer output columns than this, and at least twice as many rows, is formed
@@ -61,6 +74,30 @@ final class Gemm {
         int m = a.numRows;
         int k = a.numCols;
         int n = b.numCols;
+        if (n >= AXPY_MIN_COLS && n < THREE_ROWS_MIN_COLS && m >= THREE_ROWS_MIN_COLS && k > 0) {
+            // narrow output, many rows (the output layer of a wide network): form Cᵀ = Bᵀ·Aᵀ, whose
+            // rows are m long, so the three-row loop runs; Aᵀ's rows (A's columns) are gathered
+            // straight into the row arrays
+            Scratch scratch = ROWS.get();
+            double[][] rows = scratch.rows(k, m);
+            double[] ad = a.data;
+            for (int i = 0; i < m; i++) {
+                int ai = i * k;
+                for (int p = 0; p < k; p++) {
+                    rows[p][i] = ad[ai + p];
+                }
+            }
+            double[] ct = scratch.tmp(n * m);
+            axpyRows(b.data, 1, n, rows, ct, n, m, k, null, false, scratch.out(m), scratch.zeros(m));
+            double[] cd = c.data;
+            for (int i = 0; i < m; i++) {
+                int in = i * n;
+                for (int j = 0; j < n; j++) {
+                    cd[in + j] = ct[j * m + i] + (accumulate ? cd[in + j] : bias == null ? 0.0 : bias[j]);
+                }
+            }
+            return;
+        }
         run(a.data, k, 1, b.data, c.data, m, n, k, bias, accumulate);
     }
 
@@ -257,14 +294,16 @@ final class Gemm {
                 double[] q2 = rows[p + 2];
                 double[] q3 = rows[p + 3];
                 int r = 0;
-                for (; r + 2 < nr; r += 3) {
-                    int a0 = (i0 + r) * rs + p * cs;
-                    int a1 = a0 + rs;
-                    int a2 = a1 + rs;
-                    axpy4x3(a[a0], a[a0 + cs], a[a0 + 2 * cs], a[a0 + 3 * cs],
-                            a[a1], a[a1 + cs], a[a1 + 2 * cs], a[a1 + 3 * cs],
-                            a[a2], a[a2 + cs], a[a2 + 2 * cs], a[a2 + 3 * cs],
-                            q0, q1, q2, q3, out[r], out[r + 1], out[r + 2], n);
+                if (n >= THREE_ROWS_MIN_COLS) {
+                    for (; r + 2 < nr; r += 3) {
+                        int a0 = (i0 + r) * rs + p * cs;
+                        int a1 = a0 + rs;
+                        int a2 = a1 + rs;
+                        axpy4x3(a[a0], a[a0 + cs], a[a0 + 2 * cs], a[a0 + 3 * cs],
+                                a[a1], a[a1 + cs], a[a1 + 2 * cs], a[a1 + 3 * cs],
+                                a[a2], a[a2 + cs], a[a2 + 2 * cs], a[a2 + 3 * cs],
+                                q0, q1, q2, q3, out[r], out[r + 1], out[r + 2], n);
+                    }
                 }
                 for (; r < nr; r++) {
                     int ap = (i0 + r) * rs + p * cs;
@@ -292,7 +331,7 @@ final class Gemm {
             double[] q2 = rows[2];
             double[] q3 = rows[3];
             int r = 0;
-            for (; r + 2 < nr; r += 3) {
+            for (; n >= THREE_ROWS_MIN_COLS && r + 2 < nr; r += 3) {
                 int a0 = (i0 + r) * rs;
                 int a1 = a0 + rs;
                 int a2 = a1 + rs;
