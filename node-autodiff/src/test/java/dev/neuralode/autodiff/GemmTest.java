@@ -47,47 +47,64 @@ class GemmTest {
         for (int m : SIZES) {
             for (int k : SIZES) {
                 for (int n : SIZES) {
-                    DMatrixRMaj a = random(m, k, rnd);
-                    DMatrixRMaj b = random(k, n, rnd);
-                    DMatrixRMaj bias = random(1, n, rnd);
-                    DMatrixRMaj start = random(m, n, rnd);
-                    DMatrixRMaj want = new DMatrixRMaj(m, n);
-                    CommonOps_DDRM.mult(a, b, want);
-                    String shape = m + "x" + k + "x" + n;
-
-                    DMatrixRMaj got = random(m, n, rnd); // garbage: must be overwritten
-                    Gemm.mult(a, b, got, null, false);
-                    assertClose(got, want, k, "mult " + shape);
-                    Gemm.mult(a, b, got, bias.data, false);
-                    assertClose(got, withBias(want, bias), k, "mult+bias " + shape);
-                    got = start.copy();
-                    Gemm.mult(a, b, got, null, true);
-                    DMatrixRMaj sum = start.copy();
-                    CommonOps_DDRM.addEquals(sum, want);
-                    assertClose(got, sum, k, "mult+= " + shape);
-
-                    DMatrixRMaj at = CommonOps_DDRM.transpose(a, null);
-                    got = random(m, n, rnd);
-                    Gemm.multTransA(at, b, got, false);
-                    assertClose(got, want, k, "multTransA " + shape);
-                    got = start.copy();
-                    Gemm.multTransA(at, b, got, true);
-                    assertClose(got, sum, k, "multTransA+= " + shape);
-
-                    DMatrixRMaj bt = CommonOps_DDRM.transpose(b, null);
-                    got = random(m, n, rnd);
-                    Gemm.multTransB(a, bt, got, null, false);
-                    assertClose(got, want, k, "multTransB " + shape);
-                    Gemm.multTransB(a, bt, got, bias.data, false);
-                    assertClose(got, withBias(want, bias), k, "multTransB+bias " + shape);
-                    got = start.copy();
-                    Gemm.multTransB(a, bt, got, null, true);
-                    assertClose(got, sum, k, "multTransB+= " + shape);
+                    checkShape(m, k, n, rnd);
                     checked++;
                 }
             }
         }
         assertThat(checked).isEqualTo(SIZES.length * SIZES.length * SIZES.length);
+    }
+
+    /**
+     * Wide outputs (128 columns or more: the three-row loop) and narrow outputs with 128 rows or
+     * more (formed transposed), each with odd leftovers of rows and terms.
+     */
+    @Test
+    void wideAndTallShapesMatchEjml() {
+        Random rnd = new Random(12);
+        int[][] shapes = {{128, 64, 256}, {131, 7, 130}, {5, 3, 129}, {130, 2, 17}, {129, 33, 64}, {128, 1, 127}};
+        for (int[] s : shapes) {
+            checkShape(s[0], s[1], s[2], rnd);
+        }
+    }
+
+    private static void checkShape(int m, int k, int n, Random rnd) {
+        DMatrixRMaj a = random(m, k, rnd);
+        DMatrixRMaj b = random(k, n, rnd);
+        DMatrixRMaj bias = random(1, n, rnd);
+        DMatrixRMaj start = random(m, n, rnd);
+        DMatrixRMaj want = new DMatrixRMaj(m, n);
+        CommonOps_DDRM.mult(a, b, want);
+        String shape = m + "x" + k + "x" + n;
+
+        DMatrixRMaj got = random(m, n, rnd); // garbage: must be overwritten
+        Gemm.mult(a, b, got, null, false);
+        assertClose(got, want, k, "mult " + shape);
+        Gemm.mult(a, b, got, bias.data, false);
+        assertClose(got, withBias(want, bias), k, "mult+bias " + shape);
+        got = start.copy();
+        Gemm.mult(a, b, got, null, true);
+        DMatrixRMaj sum = start.copy();
+        CommonOps_DDRM.addEquals(sum, want);
+        assertClose(got, sum, k, "mult+= " + shape);
+
+        DMatrixRMaj at = CommonOps_DDRM.transpose(a, null);
+        got = random(m, n, rnd);
+        Gemm.multTransA(at, b, got, false);
+        assertClose(got, want, k, "multTransA " + shape);
+        got = start.copy();
+        Gemm.multTransA(at, b, got, true);
+        assertClose(got, sum, k, "multTransA+= " + shape);
+
+        DMatrixRMaj bt = CommonOps_DDRM.transpose(b, null);
+        got = random(m, n, rnd);
+        Gemm.multTransB(a, bt, got, null, false);
+        assertClose(got, want, k, "multTransB " + shape);
+        Gemm.multTransB(a, bt, got, bias.data, false);
+        assertClose(got, withBias(want, bias), k, "multTransB+bias " + shape);
+        got = start.copy();
+        Gemm.multTransB(a, bt, got, null, true);
+        assertClose(got, sum, k, "multTransB+= " + shape);
     }
 
     @Test
