@@ -244,7 +244,6 @@ final class DirectGradient implements GradientMethod {
                         + " lies beyond the recorded steps");
             }
 
-
             Reverse r = new Reverse(g, n, p, m, steps - 1, dw, outStep, atEnd, theta);
             for (int st = steps - 1; st >= 0; st--) {
                 double t = st == 0 ? t0 : ends[st - 1];
@@ -353,7 +352,10 @@ final class DirectGradient implements GradientMethod {
                 this.oHi = m - 1;
             }
 
-            /** Step {@code st} from {@code (t, stored state)} with size {@code h}: ȳ, θ̄, the output time gradients, t̄, h̄. */
+            /**
+             * Step {@code st} from {@code (t, stored state)} with size {@code h}: ȳ, θ̄, the output
+             * time gradients, t̄ and h̄.
+             */
             void step(int st, double t, double h) {
                 tBar = 0;
                 hBar = 0;

@@ -158,7 +158,8 @@ final class Passes {
     /** Throws if {@code v} is not finite, naming the pass, the part and the time. */
     static void checkFinite(double[] v, int n, int p, boolean withY, double t, String pass) {
         // x·0 is 0 for every finite x and NaN for NaN or ±∞; four partial sums, so that the check
-        // (twice per adjoint evaluation, over 2n + p + 1 values) is not one long chain of additions
+        // (twice per adjoint evaluation, over the 2n + p + 1 values of the backsolve adjoint or the
+        // n + p + 1 of the checkpointed one) is not one long chain of additions
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;

@@ -62,7 +62,8 @@ class GemmTest {
     @Test
     void wideAndTallShapesMatchEjml() {
         Random rnd = new Random(12);
-        int[][] shapes = {{128, 64, 256}, {131, 7, 130}, {5, 3, 129}, {130, 2, 17}, {129, 33, 64}, {128, 1, 127}};
+        int[][] shapes = {{128, 64, 256}, {131, 7, 130}, {5, 3, 129}, {130, 2, 17}, {129, 33, 64}, {128, 1, 127},
+            {7, 4, 128}, {13, 5, 256}, {6, 5, 128}, {128, 4, 64}, {12, 9, 200}};
         for (int[] s : shapes) {
             checkShape(s[0], s[1], s[2], rnd);
         }
@@ -105,6 +106,14 @@ class GemmTest {
         got = start.copy();
         Gemm.multTransB(a, bt, got, null, true);
         assertClose(got, sum, k, "multTransB+= " + shape);
+
+        // a bias passed while accumulating is ignored
+        got = start.copy();
+        Gemm.mult(a, b, got, bias.data, true);
+        assertClose(got, sum, k, "mult+= with bias " + shape);
+        got = start.copy();
+        Gemm.multTransB(a, bt, got, bias.data, true);
+        assertClose(got, sum, k, "multTransB+= with bias " + shape);
     }
 
     @Test
