@@ -34,7 +34,8 @@ import org.ejml.data.DMatrixRMaj;
  * {@code C = A·B + 1·bᵀ}) or from {@code C} itself (accumulate: {@code C += A·B}). The output
  * must not alias an operand. Results agree with EJML's products to rounding (the summation order
  * differs, and FMA rounds once); see {@code GemmTest}. Thread-safe: the scratch is per thread; it
- * keeps, per thread, row arrays as large as the largest right operand multiplied so far.
+ * keeps, per thread, row arrays and a buffer as large as the largest operands and outputs
+ * multiplied so far (no allocation once they have grown).
  */
 final class Gemm {
 
@@ -409,9 +410,10 @@ final class Gemm {
     /**
      * {@code c[j] += x0 b0[j] + x1 b1[j] + x2 b2[j] + x3 b3[j]}, and the same for {@code d} with the
      * {@code y} and for {@code e} with the {@code z}: the main vectorized loop. Three output rows
-     * share each load of B, so a pass does twelve FMAs per seven loads and three stores: about 21
-     * GFMA/s on 128×64×256 on the test machine, against 13 for the single-row {@link #axpy4} and
-     * 7 with {@code -XX:-UseSuperWord}. Four rows (sixteen FMAs per pass) were measured to stay
+     * share each load of B, so a pass does twelve FMAs per seven loads and three stores: about
+     * 19–21 GFMA/s on 128×64×256 on the test machine ({@code ProductBenchmark} in node-benchmarks),
+     * against about 14 for the single-row {@link #axpy4} (128×64×64) and 7 with
+     * {@code -XX:-UseSuperWord}. Four rows (sixteen FMAs per pass) were measured to stay
      * scalar, as were eight terms of a single row; two rows vectorize but reach about 18 GFMA/s.
      */
     private static void axpy4x3(double x0, double x1, double x2, double x3,

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * Weights are stored {@code in × out} and applied with the fused {@link Tensor#affine} op; the
  * backward is from the scalar {@code sum} of the output, so its cost is the network's own.
- * Run: {@code java -jar node-benchmarks/target/benchmarks.jar autodiff -f 1 -wi 3 -i 5 -w 1 -r 1}.
+ * Run: {@code java -jar node-benchmarks/target/benchmarks.jar MlpBenchmark -f 1 -wi 3 -i 5 -w 1 -r 1}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
