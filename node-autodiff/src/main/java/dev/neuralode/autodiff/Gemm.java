@@ -80,14 +80,7 @@ final class Gemm {
             // rows are m long, so the three-row loop runs; Aᵀ's rows (A's columns) are gathered
             // straight into the row arrays
             Scratch scratch = ROWS.get();
-            double[][] rows = scratch.rows(k, m);
-            double[] ad = a.data;
-            for (int i = 0; i < m; i++) {
-                int ai = i * k;
-                for (int p = 0; p < k; p++) {
-                    rows[p][i] = ad[ai + p];
-                }
-            }
+            double[][] rows = columnsAsRows(scratch, a.data, m, k);
             double[] ct = scratch.tmp(n * m);
             axpyRows(b.data, 1, n, rows, ct, n, m, k, null, false, scratch.out(m), scratch.zeros(m));
             double[] cd = c.data;
@@ -167,15 +160,23 @@ final class Gemm {
         }
         // Bᵀ's rows are B's columns: gather them straight into the row arrays
         Scratch scratch = ROWS.get();
-        double[][] rows = scratch.rows(k, n);
-        double[] bd = b.data;
-        for (int j = 0; j < n; j++) {
-            int bj = j * k;
+        double[][] rows = columnsAsRows(scratch, b.data, n, k);
+        axpyRows(a.data, k, 1, rows, c.data, m, n, k, bias, accumulate, scratch.out(n), scratch.zeros(n));
+    }
+
+    /**
+     * The {@code k} columns of a row-major {@code r × k} matrix as the scratch's row arrays (the
+     * rows of its transpose, each at least {@code r} long).
+     */
+    private static double[][] columnsAsRows(Scratch scratch, double[] src, int r, int k) {
+        double[][] rows = scratch.rows(k, r);
+        for (int i = 0; i < r; i++) {
+            int base = i * k;
             for (int p = 0; p < k; p++) {
-                rows[p][j] = bd[bj + p];
+                rows[p][i] = src[base + p];
             }
         }
-        axpyRows(a.data, k, 1, rows, c.data, m, n, k, bias, accumulate, scratch.out(n), scratch.zeros(n));
+        return rows;
     }
 
     private static void run(double[] a, int rs, int cs, double[] b, double[] c, int m, int n, int k,
