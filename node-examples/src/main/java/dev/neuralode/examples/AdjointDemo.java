@@ -68,6 +68,16 @@ public final class AdjointDemo extends Demo {
     }
 
     @Override
+    protected void validate() {
+        for (int n : steps) {
+            requireAtLeast("--steps", n, 1);
+        }
+        requirePositive("--t-end", tEnd);
+        requireAtLeast("--batch", batch, 1);
+        requireAtLeast("--repeats", repeats, 1);
+    }
+
+    @Override
     protected DemoResult run() throws Exception {
         Random rng = new Random(common.seed());
         Sequential net = SpiralDemo.network(rng);

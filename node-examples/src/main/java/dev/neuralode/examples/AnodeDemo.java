@@ -94,6 +94,15 @@ public final class AnodeDemo extends Demo {
     }
 
     @Override
+    protected void validate() {
+        requireAtLeast("--iterations", iterations, 1);
+        requireAtLeast("--augment", augment, 0);
+        requireAtLeast("--hidden", hidden, 1);
+        requireAtLeast("--points", points, 2);
+        training.validate();
+    }
+
+    @Override
     protected DemoResult run() throws Exception {
         Random rng = new Random(common.seed());
         Datasets.Labelled train = Datasets.circles(points, 0.5, 1.0, 1.5, rng);

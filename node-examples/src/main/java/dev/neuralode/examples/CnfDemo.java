@@ -94,6 +94,14 @@ public final class CnfDemo extends Demo {
     }
 
     @Override
+    protected void validate() {
+        requireAtLeast("--iterations", iterations, 1);
+        requireAtLeast("--batch", batch, 1);
+        requireAtLeast("--hidden", hidden, 1);
+        training.validate();
+    }
+
+    @Override
     protected DemoResult run() throws Exception {
         Random rng = new Random(common.seed());
         Datasets.density(density, 1, new Random(0)); // validates the name early

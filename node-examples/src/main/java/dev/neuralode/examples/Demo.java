@@ -40,12 +40,63 @@ public abstract class Demo implements Callable<Integer> {
     protected abstract DemoResult run() throws Exception;
 
     /**
+     * Checks the option values before the demo does any work. Demos override it with the
+     * {@code require...} helpers; the default accepts everything.
+     *
+     * @throws IllegalArgumentException naming the option, its value and what is valid (the
+     *                                  command prints it with the usage and exits with status 2)
+     */
+    protected void validate() {
+    }
+
+    /**
+     * Requires an integer option of at least {@code min}.
+     *
+     * @param option the option's name, for example {@code "--iterations"}
+     * @param value  its value
+     * @param min    the smallest valid value
+     * @throws IllegalArgumentException naming the option, its value and the bound
+     */
+    protected static void requireAtLeast(String option, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    /**
+     * Requires a finite option value greater than zero.
+     *
+     * @param option the option's name
+     * @param value  its value
+     * @throws IllegalArgumentException naming the option and its value
+     */
+    protected static void requirePositive(String option, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(option + " must be finite and > 0, got " + value);
+        }
+    }
+
+    /**
+     * Requires a finite option value of zero or more.
+     *
+     * @param option the option's name
+     * @param value  its value
+     * @throws IllegalArgumentException naming the option and its value
+     */
+    protected static void requireNonNegative(String option, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(option + " must be finite and >= 0, got " + value);
+        }
+    }
+
+    /**
      * Runs the demo and returns its result without printing the summary.
      *
      * @return the result
      * @throws Exception on failure
      */
     public final DemoResult runDemo() throws Exception {
+        validate();
         images.clear();
         Files.createDirectories(common.output());
         long start = System.nanoTime();

@@ -66,6 +66,15 @@ public final class EulerDemo extends Demo {
     }
 
     @Override
+    protected void validate() {
+        requirePositive("--t-end", tEnd);
+        for (double h : stepSizes) {
+            requirePositive("--step-sizes", h);
+        }
+        requireAtLeast("--levels", levels, 1);
+    }
+
+    @Override
     protected DemoResult run() throws Exception {
         double c = 0.5;
         double[] tf = linspace(0, tEnd, 201);

@@ -38,6 +38,15 @@ final class FlowTrainingOptions {
     double lr;
 
     /**
+     * Checks {@code --lr} (the solver and gradient names are checked where they are resolved).
+     *
+     * @throws IllegalArgumentException naming the option and its value
+     */
+    void validate() {
+        Demo.requirePositive("--lr", lr);
+    }
+
+    /**
      * The solver options {@code --method}, {@code --rtol} and {@code atol = rtol / 10}.
      *
      * @return the options (a fixed-step method gets {@link Flows}' default step)

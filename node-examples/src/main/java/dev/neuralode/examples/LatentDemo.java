@@ -79,6 +79,22 @@ public final class LatentDemo extends Demo {
     private static final double WINDOW = Math.PI;
 
     @Override
+    protected void validate() {
+        requireAtLeast("--iterations", iterations, 1);
+        requireAtLeast("--spirals", spirals, 1);
+        requireAtLeast("--grid", grid, 2);
+        requireAtLeast("--observations", observations, 1);
+        if (observations > grid) {
+            throw new IllegalArgumentException("--observations must be at most --grid (" + grid + "), got "
+                    + observations);
+        }
+        requireNonNegative("--noise", noise);
+        requireAtLeast("--latent", latentDim, 1);
+        requireAtLeast("--hidden", hidden, 1);
+        training.validate();
+    }
+
+    @Override
     protected DemoResult run() throws Exception {
         LatentOde.Encoder kind = switch (encoder.toLowerCase(Locale.ROOT).replace('_', '-')) {
             case "rnn", "gru" -> LatentOde.Encoder.RNN;

@@ -146,6 +146,15 @@ public final class ResNetDemo extends Demo {
     }
 
     @Override
+    protected void validate() {
+        requireAtLeast("--blocks", blocks, 1);
+        requireAtLeast("--hidden", hidden, 1);
+        requireAtLeast("--iterations", iterations, 1);
+        requireAtLeast("--points", points, 2);
+        requirePositive("--lr", lr);
+    }
+
+    @Override
     protected DemoResult run() throws Exception {
         Random rng = new Random(common.seed());
         Datasets.Labelled train = Datasets.twoMoons(points, 0.1, rng);
