@@ -57,11 +57,21 @@ public final class Tape implements AutoCloseable {
         }
     }
 
-    private final ArrayList<Node> nodes = new ArrayList<>();
-    private final ArrayList<Tensor> leaves = new ArrayList<>();
-    private final Map<Parameter, Tensor> paramLeaves = new IdentityHashMap<>();
+    // sized for the small tapes made per evaluation of an ODE's dynamics (no regrowth there)
+    private final ArrayList<Node> nodes = new ArrayList<>(16);
+    private final ArrayList<Tensor> leaves = new ArrayList<>(8);
+    /**
+     * The parameters' leaves, in order of first use: scanned linearly while short (a tape usually
+     * sees a handful of parameters, and a tape is made per evaluation of an ODE's dynamics, where
+     * a hash map's table and hashing cost more than the scan), indexed by {@link #paramIndex}
+     * beyond {@link #PARAM_SCAN}.
+     */
+    private Tensor[] paramLeaves = NO_TENSORS;
+    private int paramCount;
+    private Map<Parameter, Tensor> paramIndex;
+    private static final int PARAM_SCAN = 16;
     /** The arrays the ops of this tape allocated (see {@link Buffers}). */
-    private final ArrayList<double[]> owned = new ArrayList<>();
+    private final ArrayList<double[]> owned = new ArrayList<>(32);
     private boolean recording = true;
     private boolean released;
     private boolean closed;
@@ -161,13 +171,45 @@ public final class Tape implements AutoCloseable {
      */
     public Tensor param(Parameter p) {
         checkUsable();
-        Tensor t = paramLeaves.get(p);
+        Tensor t = findParam(p);
         if (t == null) {
             t = new Tensor(this, p.value(), true, p);
-            paramLeaves.put(p, t);
+            addParam(p, t);
             leaves.add(t);
         }
         return t;
+    }
+
+    private Tensor findParam(Parameter p) {
+        if (paramIndex != null) {
+            return paramIndex.get(p);
+        }
+        for (int i = 0; i < paramCount; i++) {
+            if (paramLeaves[i].parameter() == p) {
+                return paramLeaves[i];
+            }
+        }
+        return null;
+    }
+
+    private void addParam(Parameter p, Tensor t) {
+        if (paramIndex != null) {
+            paramIndex.put(p, t);
+            return;
+        }
+        if (paramCount == PARAM_SCAN) {
+            paramIndex = new IdentityHashMap<>();
+            for (int i = 0; i < paramCount; i++) {
+                paramIndex.put(paramLeaves[i].parameter(), paramLeaves[i]);
+            }
+            paramIndex.put(p, t);
+            paramLeaves = null;
+            return;
+        }
+        if (paramCount == paramLeaves.length) {
+            paramLeaves = java.util.Arrays.copyOf(paramLeaves, Math.max(4, 2 * paramCount));
+        }
+        paramLeaves[paramCount++] = t;
     }
 
     // ------------------------------------------------------------------ recording

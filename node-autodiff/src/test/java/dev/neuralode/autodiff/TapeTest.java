@@ -52,6 +52,31 @@ class TapeTest {
     }
 
     @Test
+    void manyParametersOnOneTapeEachKeepOneLeafAndGetTheirGradient() {
+        // more parameters than the tape scans linearly: the leaves move to a map midway
+        int count = 40;
+        Parameter[] ps = new Parameter[count];
+        for (int i = 0; i < count; i++) {
+            ps[i] = new Parameter("p" + i, m(1, 1, i + 1));
+        }
+        Tape tape = new Tape();
+        Tensor[] first = new Tensor[count];
+        Tensor total = null;
+        for (int i = 0; i < count; i++) {
+            first[i] = tape.param(ps[i]);
+            for (int j = 0; j <= i; j++) {
+                assertThat(tape.param(ps[j])).as("leaf of p%d after %d parameters", j, i + 1).isSameAs(first[j]);
+            }
+            Tensor term = first[i].square(); // d/dp (p²) = 2p
+            total = total == null ? term : total.add(term);
+        }
+        tape.backward(total.sum());
+        for (int i = 0; i < count; i++) {
+            assertThat(ps[i].grad().get(0, 0)).isEqualTo(2.0 * (i + 1));
+        }
+    }
+
+    @Test
     void parameterSharedBetweenTapesAccumulatesUntilZeroed() {
         Parameter w = new Parameter("w", m(1, 2, 1, 2));
         for (int i = 1; i <= 3; i++) {
