@@ -83,13 +83,7 @@ final class Gemm {
             double[][] rows = columnsAsRows(scratch, a.data, m, k);
             double[] ct = scratch.tmp(n * m);
             axpyRows(b.data, 1, n, rows, ct, n, m, k, null, false, scratch.out(m), scratch.zeros(m));
-            double[] cd = c.data;
-            for (int i = 0; i < m; i++) {
-                int in = i * n;
-                for (int j = 0; j < n; j++) {
-                    cd[in + j] = ct[j * m + i] + (accumulate ? cd[in + j] : bias == null ? 0.0 : bias[j]);
-                }
-            }
+            storeTransposed(ct, c.data, m, n, bias, accumulate);
             return;
         }
         run(a.data, k, 1, b.data, c.data, m, n, k, bias, accumulate);
@@ -113,13 +107,7 @@ final class Gemm {
             Scratch scratch = ROWS.get();
             double[] ct = scratch.tmp(n * m);
             axpyKernel(b.data, 1, n, a.data, ct, n, m, k, null, false);
-            double[] cd = c.data;
-            for (int j = 0; j < n; j++) {
-                int jm = j * m;
-                for (int i = 0; i < m; i++) {
-                    cd[i * n + j] = accumulate ? cd[i * n + j] + ct[jm + i] : ct[jm + i];
-                }
-            }
+            storeTransposed(ct, c.data, m, n, null, accumulate);
             return;
         }
         run(a.data, 1, m, b.data, c.data, m, n, k, null, accumulate);
@@ -162,6 +150,20 @@ final class Gemm {
         Scratch scratch = ROWS.get();
         double[][] rows = columnsAsRows(scratch, b.data, n, k);
         axpyRows(a.data, k, 1, rows, c.data, m, n, k, bias, accumulate, scratch.out(n), scratch.zeros(n));
+    }
+
+    /**
+     * {@code C = Cᵀᵀ} from the {@code n × m} product {@code ct} formed transposed: stored, plus
+     * {@code bias} broadcast over rows, or added into {@code c} when accumulating.
+     */
+    private static void storeTransposed(double[] ct, double[] c, int m, int n, double[] bias, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int in = i * n;
+            for (int j = 0; j < n; j++) {
+                double v = ct[j * m + i];
+                c[in + j] = accumulate ? c[in + j] + v : bias == null ? v : v + bias[j];
+            }
+        }
     }
 
     /**

@@ -74,7 +74,11 @@ public class MlpBenchmark {
         b2 = Parameter.zeros("b2", 1, in);
     }
 
-    private static DMatrixRMaj gaussian(int r, int c, double sd, Random rnd) {
+    /**
+     * An {@code r × c} matrix of normal values with standard deviation {@code sd} (also used by
+     * {@link ProductBenchmark}).
+     */
+    static DMatrixRMaj gaussian(int r, int c, double sd, Random rnd) {
         DMatrixRMaj m = new DMatrixRMaj(r, c);
         for (int i = 0; i < m.data.length; i++) {
             m.data[i] = sd * rnd.nextGaussian();

@@ -53,15 +53,9 @@ public class ProductBenchmark {
         int k = Integer.parseInt(dims[1]);
         int n = Integer.parseInt(dims[2]);
         Random rnd = new Random(0);
-        a = new DMatrixRMaj(m, k);
-        b = new DMatrixRMaj(k, n);
+        a = MlpBenchmark.gaussian(m, k, 1.0, rnd);
+        b = MlpBenchmark.gaussian(k, n, 1.0, rnd);
         c = new DMatrixRMaj(m, n);
-        for (int i = 0; i < a.data.length; i++) {
-            a.data[i] = rnd.nextGaussian();
-        }
-        for (int i = 0; i < b.data.length; i++) {
-            b.data[i] = rnd.nextGaussian();
-        }
     }
 
     /**
