@@ -1,17 +1,23 @@
 package dev.neuralode.solvers;
 
 import dev.neuralode.core.SolverStats;
+import dev.neuralode.solvers.step.StepHandler;
+import dev.neuralode.solvers.step.StepInterpolator;
+
+import java.util.Arrays;
 
 /**
  * The continuous solution of an ODE solve over {@code [t0, t1]} (or {@code [t1, t0]} when
  * integrating backwards): the accepted step boundaries and, for each step, the coefficients of
- * the method's interpolant, so the state can be evaluated at any time inside the interval.
+ * the method's interpolant in the power basis, {@code y(t_k + θh_k) = Σ_q θ^q P_{k,q}}, so the
+ * state can be evaluated at any time inside the interval.
  *
- * <p>Interpolants: dopri5's order-4 continuous extension (Shampine 1986; Hairer, Nørsett,
- * Wanner I, §II.6), tsit5's own order-4 interpolant (Tsitouras 2011), DOP853's order-7 dense
- * output (§II.10), and cubic Hermite from the end states and derivatives for every other method.
- * At a step boundary the value is the solver's state there (exactly at {@code t0} and
- * {@code t1}).
+ * <p>The interpolants are the methods' own ({@link dev.neuralode.solvers.step.StepInterpolator}):
+ * dopri5's order-4 continuous extension (Shampine 1986; Hairer, Nørsett, Wanner I, §II.6), tsit5's
+ * order-4 one (Tsitouras 2011), DOP853's order-7 dense output (§II.10), a user tableau's own
+ * {@link dev.neuralode.solvers.explicit.ContinuousExtension}, cubic Hermite otherwise; steps may have
+ * different degrees. At a step boundary the value is the solver's state there (exactly at
+ * {@code t0} and {@code t1}).
  *
  * <p>Immutable and thread-safe. {@link #evaluate(double, double[])} allocates nothing, so it may
  * be called repeatedly in a hot loop; lookup is a binary search over the steps.
@@ -22,25 +28,23 @@ public final class DenseSolution {
     private final double t1;
     private final double direction;
     private final int n;
-    private final int nc;
-    private final boolean powerBasis;
     private final int steps;
     private final double[] bounds;
+    private final int[] offsets;
     private final double[] coeffs;
     private final double[] y0;
     private final double[] yEnd;
     private final SolverStats stats;
 
-    DenseSolution(double t0, double t1, int n, int nc, boolean powerBasis, int steps,
-                  double[] bounds, double[] coeffs, double[] y0, double[] yEnd, SolverStats stats) {
+    private DenseSolution(double t0, double t1, int n, int steps, double[] bounds, int[] offsets,
+                          double[] coeffs, double[] y0, double[] yEnd, SolverStats stats) {
         this.t0 = t0;
         this.t1 = t1;
         this.direction = Math.signum(t1 - t0);
         this.n = n;
-        this.nc = nc;
-        this.powerBasis = powerBasis;
         this.steps = steps;
         this.bounds = bounds;
+        this.offsets = offsets;
         this.coeffs = coeffs;
         this.y0 = y0;
         this.yEnd = yEnd;
@@ -84,7 +88,15 @@ public final class DenseSolution {
         }
         double ts = bounds[lo];
         double theta = (t - ts) / (bounds[lo + 1] - ts);
-        Interpolation.evaluate(powerBasis, nc, coeffs, lo * nc * n, n, theta, out);
+        int off = offsets[lo];
+        int d = (offsets[lo + 1] - off) / n - 1;
+        for (int m = 0; m < n; m++) {
+            double acc = coeffs[off + d * n + m];
+            for (int q = d - 1; q >= 0; q--) {
+                acc = coeffs[off + q * n + m] + theta * acc;
+            }
+            out[m] = acc;
+        }
     }
 
     /**
@@ -110,7 +122,7 @@ public final class DenseSolution {
     }
 
     /**
-     * The final time reached (the requested end unless a {@link StepObserver} stopped the solve).
+     * The final time reached (the requested end unless a handler stopped the solve).
      *
      * @return {@code t1}
      */
@@ -133,13 +145,21 @@ public final class DenseSolution {
      * @return a copy, length (accepted steps + 1)
      */
     public double[] stepTimes() {
-        double[] r = new double[steps + 1];
-        System.arraycopy(bounds, 0, r, 0, steps + 1);
-        return r;
+        return Arrays.copyOf(bounds, steps + 1);
     }
 
     /**
-     * The work counters of the solve (including the extra stages DOP853's dense output needs).
+     * The number of doubles the solution holds (boundaries and interpolant coefficients), for
+     * memory accounting.
+     *
+     * @return the count
+     */
+    public long storedDoubles() {
+        return steps + 1L + offsets[steps] + 2L * n;
+    }
+
+    /**
+     * The work counters of the solve (including the extra stages an interpolant needs).
      *
      * @return the statistics
      */
@@ -151,5 +171,53 @@ public final class DenseSolution {
     public String toString() {
         return "DenseSolution[" + t0 + " -> " + t1 + ", dim=" + n + ", steps=" + steps + ", "
                 + stats + "]";
+    }
+
+    /** The step handler that stores every step's interpolant (package-private). */
+    static final class Recorder implements StepHandler {
+        private final double t0;
+        private final double[] y0;
+        private final int n;
+        private double[] bounds = new double[64];
+        private int[] offsets = new int[64];
+        private double[] coeffs;
+        private double[] last;
+        private int steps;
+
+        Recorder(double t0, double[] y0) {
+            this.t0 = t0;
+            this.y0 = y0.clone();
+            this.n = y0.length;
+            this.coeffs = new double[64 * 5 * n];
+            bounds[0] = t0;
+            last = this.y0;
+        }
+
+        @Override
+        public boolean handleStep(StepInterpolator step) {
+            if (steps + 2 > bounds.length) {
+                bounds = Arrays.copyOf(bounds, bounds.length * 2);
+                offsets = Arrays.copyOf(offsets, offsets.length * 2);
+            }
+            int size = (step.degree() + 1) * n;
+            int off = offsets[steps];
+            if (off + size > coeffs.length) {
+                coeffs = Arrays.copyOf(coeffs, Math.max(coeffs.length * 2, off + size));
+            }
+            step.coefficients(coeffs, off);
+            steps++;
+            offsets[steps] = off + size;
+            bounds[steps] = step.endTime();
+            return true;
+        }
+
+        @Override
+        public void finish(double t, double[] y) {
+            last = y.clone();
+        }
+
+        DenseSolution build(double reached, SolverStats stats) {
+            return new DenseSolution(t0, reached, n, steps, bounds, offsets, coeffs, y0, last, stats);
+        }
     }
 }

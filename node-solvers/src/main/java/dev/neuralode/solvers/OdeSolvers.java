@@ -2,12 +2,25 @@ package dev.neuralode.solvers;
 
 import dev.neuralode.core.OdeSolution;
 import dev.neuralode.core.OdeSystem;
+import dev.neuralode.solvers.explicit.ButcherTableau;
+import dev.neuralode.solvers.explicit.Tableaus;
+import dev.neuralode.solvers.step.Integrator;
+import dev.neuralode.solvers.step.Method;
+import dev.neuralode.solvers.step.StepHandler;
+import dev.neuralode.solvers.step.StepInterpolator;
+import dev.neuralode.solvers.step.Tolerance;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * The entry point: solve an ODE system {@code dy/dt = f(t, y)} with an explicit Runge–Kutta
- * method, at requested output times ({@link #solve}) or as a dense solution ({@link #solveDense}).
+ * The entry point: solve an ODE system {@code dy/dt = f(t, y)} at requested output times
+ * ({@link #solve}) or as a dense solution ({@link #solveDense}), with any registered
+ * {@link Method}; and the open method registry ({@link #register}, {@link #method}).
  *
  * <pre>{@code
  * OdeSystem decay = (t, y, dydt) -> dydt[0] = -0.5 * y[0];
@@ -16,16 +29,25 @@ import java.util.List;
  * double y2 = sol.state(2)[0];   // ≈ exp(-1)
  * }</pre>
  *
- * <p>Every method is a {@link ButcherTableau} run by one of two engines. The adaptive engine
- * implements the field's standard control: the mixed error norm, Hairer's initial step
- * selection, FSAL reuse, rejection and retry with no growth right after a rejection, I or PI
- * control, and exact stepping to {@link SolverOptions#stepTimes()}. Outputs at requested times
- * come from the method's dense output and never change the steps taken.
+ * <p>Every solve runs the method's {@link dev.neuralode.solvers.step.Stepper} under the one
+ * driver, {@link Integrator}: the mixed error norm, Hairer's initial step selection, rejection and
+ * retry with no growth right after a rejection, the chosen {@link StepController}, and steps that
+ * end exactly on the final time, the {@code stepTimes} and the {@code jumpTimes}. Outputs at
+ * requested times come from each step's interpolant (a {@link StepHandler}) and never change the
+ * steps taken.
  *
- * <p>Stateless and thread-safe: each call allocates its own buffers once; the step loop
- * allocates nothing.
+ * <p>Stateless and thread-safe (the registry is synchronised): each call allocates its own
+ * buffers once; the step loop allocates nothing.
  */
 public final class OdeSolvers {
+
+    private static final Map<String, Method> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        for (ButcherTableau t : Tableaus.all()) {
+            REGISTRY.put(t.name(), t);
+        }
+    }
 
     private OdeSolvers() {
     }
@@ -34,14 +56,16 @@ public final class OdeSolvers {
      * Solves {@code dy/dt = f(t, y)}, {@code y(times[0]) = y0}, and returns the states at
      * {@code times}.
      *
-     * @param f       the system; called only from the calling thread
-     * @param y0      the initial state, finite, length {@code n >= 1}. Not modified.
-     * @param times   the output times, at least two, finite, strictly increasing or strictly
-     *                decreasing (backwards in time); {@code times[0]} is the initial time.
-     *                Not modified.
-     * @param options the method and its settings
+     * @param f        the system; called only from the calling thread
+     * @param y0       the initial state, finite, length {@code n >= 1}. Not modified.
+     * @param times    the output times, at least two, finite, strictly increasing or strictly
+     *                 decreasing (backwards in time); {@code times[0]} is the initial time.
+     *                 Not modified.
+     * @param options  the method and its settings
+     * @param handlers more step handlers for this solve only (after the options' own handler), for
+     *                 example a {@link dev.neuralode.solvers.step.StepTrace}
      * @return the solution: {@code states()[0]} equals {@code y0}, row {@code i} is the state at
-     *         {@code times[i]}; fewer rows only if a {@link StepObserver} stopped the solve
+     *         {@code times[i]}; fewer rows only if a handler stopped the solve
      * @throws IllegalArgumentException for bad input (non-finite {@code y0}, too few or
      *                                  non-monotone times, a fixed-step method without a step
      *                                  size, an atol vector of the wrong length), before any work
@@ -50,7 +74,8 @@ public final class OdeSolvers {
      * @throws dev.neuralode.core.MaxStepsExceededException   when the step budget is exhausted
      * @throws dev.neuralode.core.StepSizeUnderflowException  when the step size underflows
      */
-    public static OdeSolution solve(OdeSystem f, double[] y0, double[] times, SolverOptions options) {
+    public static OdeSolution solve(OdeSystem f, double[] y0, double[] times, SolverOptions options,
+                                    StepHandler... handlers) {
         validate(f, y0, options);
         if (times == null || times.length < 2) {
             throw new IllegalArgumentException("solve needs at least two times (the initial time and"
@@ -72,56 +97,161 @@ public final class OdeSolvers {
             }
         }
         double[] ts = times.clone();
-        RungeKuttaEngine engine = new RungeKuttaEngine(f, y0, options, false);
-        double[][] states = engine.solve(ts);
-        double[] outTimes = states.length == ts.length ? ts : java.util.Arrays.copyOf(ts, states.length);
-        return new OdeSolution(outTimes, states, engine.stats());
+        Outputs out = new Outputs(ts, y0);
+        Integrator driver = driver(f, y0, options, out, handlers);
+        driver.integrate(ts[0], y0, ts[ts.length - 1]);
+        int m = out.count;
+        double[] outTimes = m == ts.length ? ts : Arrays.copyOf(ts, m);
+        double[][] states = m == ts.length ? out.states : Arrays.copyOf(out.states, m);
+        return new OdeSolution(outTimes, states, driver.stats());
     }
 
     /**
      * Solves {@code dy/dt = f(t, y)} from {@code t0} to {@code t1} and returns the dense
      * solution, which can be evaluated at any time in between.
      *
-     * @param f       the system
-     * @param y0      the initial state, finite, length {@code n >= 1}. Not modified.
-     * @param t0      the initial time, finite
-     * @param t1      the final time, finite, different from {@code t0} (smaller to integrate
-     *                backwards)
-     * @param options the method and its settings
-     * @return the dense solution over {@code [t0, t1]}
+     * @param f        the system
+     * @param y0       the initial state, finite, length {@code n >= 1}. Not modified.
+     * @param t0       the initial time, finite
+     * @param t1       the final time, finite, different from {@code t0} (smaller to integrate
+     *                 backwards)
+     * @param options  the method and its settings
+     * @param handlers more step handlers for this solve only
+     * @return the dense solution over {@code [t0, t1]} (up to the time a handler stopped it)
      * @throws IllegalArgumentException for bad input, before any work
      * @throws dev.neuralode.core.OdeSolveException for failures during the solve (see
      *                                               {@link #solve})
      */
     public static DenseSolution solveDense(OdeSystem f, double[] y0, double t0, double t1,
-                                           SolverOptions options) {
+                                           SolverOptions options, StepHandler... handlers) {
         validate(f, y0, options);
         if (!Double.isFinite(t0) || !Double.isFinite(t1) || t0 == t1) {
             throw new IllegalArgumentException("solveDense needs finite t0 != t1, got t0=" + t0
                     + ", t1=" + t1);
         }
-        return new RungeKuttaEngine(f, y0, options, true).solveDense(t0, t1);
+        DenseSolution.Recorder rec = new DenseSolution.Recorder(t0, y0);
+        Integrator driver = driver(f, y0, options, rec, handlers);
+        double reached = driver.integrate(t0, y0, t1);
+        return rec.build(reached, driver.stats());
+    }
+
+    private static Integrator driver(OdeSystem f, double[] y0, SolverOptions options, StepHandler first,
+                                     StepHandler[] more) {
+        int n = y0.length;
+        List<StepHandler> all = new ArrayList<>(2 + (more == null ? 0 : more.length));
+        all.add(first);
+        if (options.handler() != null) {
+            all.add(options.handler());
+        }
+        if (more != null) {
+            for (StepHandler h : more) {
+                if (h == null) {
+                    throw new IllegalArgumentException("a step handler passed to the solve is null");
+                }
+                all.add(h);
+            }
+        }
+        return new Integrator(options.method().newStepper(f, n), options, tolerance(options, n),
+                all.toArray(new StepHandler[0]));
     }
 
     /**
-     * Looks up a registered method's tableau by name, ignoring case.
+     * The error control of a solve with these options for a state of {@code n} components.
+     *
+     * @param options the options
+     * @param n       the state dimension
+     * @return the tolerance object the steppers use
+     * @throws IllegalArgumentException if the options' atol vector does not have {@code n} entries
+     */
+    public static Tolerance tolerance(SolverOptions options, int n) {
+        double[] av = options.atolVectorView();
+        if (av != null && av.length != n) {
+            throw new IllegalArgumentException("atol vector has length " + av.length
+                    + " but the state has " + n + " components");
+        }
+        double[] atol = new double[n];
+        for (int i = 0; i < n; i++) {
+            atol[i] = av == null ? options.atol() : av[i];
+        }
+        return new Tolerance(options.rtol(), atol, options.errorNorm());
+    }
+
+    // ------------------------------------------------------------------ registry
+
+    /**
+     * Adds a method to the registry, so that {@code SolverOptions.builder().method(name)} and the
+     * demos' {@code --method} find it; names are case-insensitive.
+     *
+     * @param method the method; its {@link Method#name()} must not be blank
+     * @throws IllegalArgumentException if the method is null, its name blank, or the name already
+     *                                  taken by a different method (re-registering the same one is
+     *                                  allowed)
+     */
+    public static void register(Method method) {
+        if (method == null) {
+            throw new IllegalArgumentException("register: the method must not be null");
+        }
+        String name = method.name();
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("register: the method's name must not be blank");
+        }
+        String key = name.toLowerCase(Locale.ROOT);
+        synchronized (REGISTRY) {
+            Method old = REGISTRY.get(key);
+            if (old != null && !old.equals(method)) {
+                throw new IllegalArgumentException("register: a different method is already registered as '"
+                        + key + "'; registered methods: " + String.join(", ", REGISTRY.keySet()));
+            }
+            REGISTRY.put(key, method);
+        }
+    }
+
+    /**
+     * Looks up a registered method by name, ignoring case.
+     *
+     * @param name the method name, for example {@code "dopri5"}
+     * @return the method
+     * @throws IllegalArgumentException naming every registered method if {@code name} is unknown
+     */
+    public static Method method(String name) {
+        synchronized (REGISTRY) {
+            Method m = name == null ? null : REGISTRY.get(name.toLowerCase(Locale.ROOT));
+            if (m == null) {
+                throw new IllegalArgumentException("unknown ODE method '" + name + "'; valid methods: "
+                        + String.join(", ", REGISTRY.keySet()));
+            }
+            return m;
+        }
+    }
+
+    /**
+     * Looks up a registered explicit Runge–Kutta method's tableau by name, ignoring case.
      *
      * @param name the method name, for example {@code "dopri5"}
      * @return the tableau
-     * @throws IllegalArgumentException naming the valid methods if {@code name} is unknown
+     * @throws IllegalArgumentException if {@code name} is unknown (naming the valid methods) or
+     *                                  not a Butcher tableau
      */
     public static ButcherTableau tableau(String name) {
-        return Tableaus.get(name);
+        Method m = method(name);
+        if (m instanceof ButcherTableau t) {
+            return t;
+        }
+        throw new IllegalArgumentException("method '" + name + "' is not an explicit Runge–Kutta tableau ("
+                + m.getClass().getSimpleName() + ")");
     }
 
     /**
-     * The registered method names.
+     * The registered method names: the built-ins, fixed-step first, then the user's in the order
+     * registered.
      *
-     * @return an unmodifiable list: {@code euler, midpoint, heun2, heun3, ralston, rk4, rk38,
-     *         adaptive_heun, fehlberg2, bosh3, rkf45, cash_karp, dopri5, tsit5, dopri8}
+     * @return an unmodifiable snapshot: {@code euler, midpoint, heun2, heun3, ralston, rk4, rk38,
+     *         adaptive_heun, fehlberg2, bosh3, rkf45, cash_karp, dopri5, tsit5, dopri8, ...}
      */
     public static List<String> methods() {
-        return Tableaus.names();
+        synchronized (REGISTRY) {
+            return List.copyOf(REGISTRY.keySet());
+        }
     }
 
     private static void validate(OdeSystem f, double[] y0, SolverOptions options) {
@@ -145,10 +275,37 @@ public final class OdeSolvers {
             throw new IllegalArgumentException("atol vector has length " + av.length
                     + " but the state has " + y0.length + " components");
         }
-        if (!options.tableau().isAdaptive() && Double.isNaN(options.stepSize())) {
-            throw new IllegalArgumentException("method '" + options.method() + "' is a fixed-step"
+        if (!options.method().isAdaptive() && Double.isNaN(options.stepSize())) {
+            throw new IllegalArgumentException("method '" + options.method().name() + "' is a fixed-step"
                     + " method: set the step size with SolverOptions.builder().stepSize(h)"
                     + " (or choose an adaptive method such as dopri5)");
+        }
+    }
+
+    /** Outputs at requested times: the step's end state or its interpolant. */
+    private static final class Outputs implements StepHandler {
+        final double[] times;
+        final double[][] states;
+        int count;
+
+        Outputs(double[] times, double[] y0) {
+            this.times = times;
+            this.states = new double[times.length][];
+            states[0] = y0.clone();
+            count = 1;
+        }
+
+        @Override
+        public boolean handleStep(StepInterpolator step) {
+            double tEnd = step.endTime();
+            double h = step.stepSize();
+            int n = step.dimension();
+            while (count < times.length && (times[count] - tEnd) * h <= 0) {
+                double[] dst = new double[n];
+                step.state(times[count], dst);
+                states[count++] = dst;
+            }
+            return true;
         }
     }
 }

@@ -1,5 +1,9 @@
 package dev.neuralode.solvers;
 
+import dev.neuralode.solvers.explicit.Tableaus;
+import dev.neuralode.solvers.step.Method;
+import dev.neuralode.solvers.step.StepHandler;
+
 import java.util.Arrays;
 
 /**
@@ -29,7 +33,7 @@ public final class SolverOptions {
     /** The default step budget. */
     public static final long DEFAULT_MAX_STEPS = 1_000_000L;
 
-    private final ButcherTableau tableau;
+    private final Method method;
     private final double rtol;
     private final double atol;
     private final double[] atolVector;
@@ -43,10 +47,11 @@ public final class SolverOptions {
     private final double maxFactor;
     private final StepController controller;
     private final double[] stepTimes;
-    private final StepObserver observer;
+    private final double[] jumpTimes;
+    private final StepHandler handler;
 
     private SolverOptions(Builder b) {
-        this.tableau = b.tableau;
+        this.method = b.method;
         this.rtol = b.rtol;
         this.atol = b.atol;
         this.atolVector = b.atolVector == null ? null : b.atolVector.clone();
@@ -60,7 +65,8 @@ public final class SolverOptions {
         this.maxFactor = b.maxFactor;
         this.controller = b.controller;
         this.stepTimes = b.stepTimes == null ? null : b.stepTimes.clone();
-        this.observer = b.observer;
+        this.jumpTimes = b.jumpTimes == null ? null : b.jumpTimes.clone();
+        this.handler = b.handler;
     }
 
     /**
@@ -88,7 +94,7 @@ public final class SolverOptions {
      */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.tableau = tableau;
+        b.method = method;
         b.rtol = rtol;
         b.atol = atol;
         b.atolVector = atolVector == null ? null : atolVector.clone();
@@ -102,26 +108,18 @@ public final class SolverOptions {
         b.maxFactor = maxFactor;
         b.controller = controller;
         b.stepTimes = stepTimes == null ? null : stepTimes.clone();
-        b.observer = observer;
+        b.jumpTimes = jumpTimes == null ? null : jumpTimes.clone();
+        b.handler = handler;
         return b;
     }
 
     /**
-     * The method's name.
+     * The method.
      *
-     * @return the registry name of {@link #tableau()}
+     * @return the method whose steppers the driver runs
      */
-    public String method() {
-        return tableau.name();
-    }
-
-    /**
-     * The method's tableau.
-     *
-     * @return the tableau the engines run
-     */
-    public ButcherTableau tableau() {
-        return tableau;
+    public Method method() {
+        return method;
     }
 
     /**
@@ -245,22 +243,29 @@ public final class SolverOptions {
         return stepTimes == null ? null : stepTimes.clone();
     }
 
-    double[] stepTimesView() {
-        return stepTimes;
+    /**
+     * The known discontinuities of {@code f}: the solver steps to each exactly and restarts there
+     * (the first stage after it is evaluated afresh, just past it, instead of reusing the last
+     * stage of the step before).
+     *
+     * @return a copy, or {@code null} when none
+     */
+    public double[] jumpTimes() {
+        return jumpTimes == null ? null : jumpTimes.clone();
     }
 
     /**
-     * The step observer.
+     * The user's step handler, called after every accepted step of every solve with these options.
      *
-     * @return the observer, or {@code null}
+     * @return the handler, or {@code null}
      */
-    public StepObserver observer() {
-        return observer;
+    public StepHandler handler() {
+        return handler;
     }
 
     @Override
     public String toString() {
-        return "SolverOptions[method=" + tableau.name() + ", rtol=" + rtol + ", atol="
+        return "SolverOptions[method=" + method.name() + ", rtol=" + rtol + ", atol="
                 + (atolVector == null ? Double.toString(atol) : Arrays.toString(atolVector))
                 + (Double.isNaN(stepSize) ? "" : ", stepSize=" + stepSize)
                 + (Double.isNaN(firstStep) ? "" : ", firstStep=" + firstStep)
@@ -274,7 +279,7 @@ public final class SolverOptions {
      * {@link #build()} checks the combination. Not thread-safe.
      */
     public static final class Builder {
-        private ButcherTableau tableau = Tableaus.DOPRI5;
+        private Method method = Tableaus.DOPRI5;
         private double rtol = 1e-7;
         private double atol = 1e-9;
         private double[] atolVector;
@@ -288,7 +293,8 @@ public final class SolverOptions {
         private double maxFactor = 10.0;
         private StepController controller = StepController.STABILIZED;
         private double[] stepTimes;
-        private StepObserver observer;
+        private double[] jumpTimes;
+        private StepHandler handler;
 
         private Builder() {
         }
@@ -301,21 +307,22 @@ public final class SolverOptions {
          * @throws IllegalArgumentException listing the valid names if {@code name} is unknown
          */
         public Builder method(String name) {
-            this.tableau = Tableaus.get(name);
+            this.method = OdeSolvers.method(name);
             return this;
         }
 
         /**
-         * Uses a custom tableau (for example one not in the registry).
+         * Uses a method object directly (a {@link dev.neuralode.solvers.explicit.ButcherTableau} or
+         * any other {@link Method}, registered or not).
          *
-         * @param tableau the tableau; must not be {@code null}
+         * @param method the method; must not be {@code null}
          * @return this builder
          */
-        public Builder tableau(ButcherTableau tableau) {
-            if (tableau == null) {
-                throw new IllegalArgumentException("tableau must not be null");
+        public Builder method(Method method) {
+            if (method == null) {
+                throw new IllegalArgumentException("method must not be null");
             }
-            this.tableau = tableau;
+            this.method = method;
             return this;
         }
 
@@ -504,28 +511,49 @@ public final class SolverOptions {
          * @throws IllegalArgumentException if a time is not finite
          */
         public Builder stepTimes(double... times) {
-            if (times == null) {
-                this.stepTimes = null;
-                return this;
-            }
-            for (int i = 0; i < times.length; i++) {
-                if (!Double.isFinite(times[i])) {
-                    throw new IllegalArgumentException("stepTimes[" + i + "] must be finite, got "
-                            + times[i]);
-                }
-            }
-            this.stepTimes = times.clone();
+            this.stepTimes = finiteTimes("stepTimes", times);
             return this;
         }
 
         /**
-         * Sets the observer called after each accepted step ({@code null} for none).
+         * Sets known discontinuities of {@code f} (in {@code t}, or of a forcing term): the solver
+         * steps to each exactly, and the step after it starts with a fresh evaluation of {@code f}
+         * just past it (at the next representable time in the direction of integration) instead of
+         * reusing the last stage (FSAL) of the step before, as torchdiffeq's {@code jump_t} and
+         * Diffrax's {@code jump_ts} do; times outside the solved interval are ignored.
          *
-         * @param observer the observer
+         * @param times finite times, any order. Not modified (copied).
+         * @return this builder
+         * @throws IllegalArgumentException if a time is not finite
+         */
+        public Builder jumpTimes(double... times) {
+            this.jumpTimes = finiteTimes("jumpTimes", times);
+            return this;
+        }
+
+        private static double[] finiteTimes(String what, double[] times) {
+            if (times == null) {
+                return null;
+            }
+            for (int i = 0; i < times.length; i++) {
+                if (!Double.isFinite(times[i])) {
+                    throw new IllegalArgumentException(what + "[" + i + "] must be finite, got " + times[i]);
+                }
+            }
+            return times.clone();
+        }
+
+        /**
+         * Sets a handler called after each accepted step of every solve with these options
+         * ({@code null} for none); it may stop the solve (see {@link StepHandler}). Code that
+         * solves on a user's behalf (the gradient methods) passes its own handlers to the solve
+         * call instead of changing the options.
+         *
+         * @param handler the handler
          * @return this builder
          */
-        public Builder observer(StepObserver observer) {
-            this.observer = observer;
+        public Builder handler(StepHandler handler) {
+            this.handler = handler;
             return this;
         }
 

@@ -1,4 +1,4 @@
-package dev.neuralode.solvers;
+package dev.neuralode.solvers.explicit;
 
 /**
  * Coefficients of DOP853 (Dormand–Prince 8(5,3); Prince, Dormand 1981; as published with

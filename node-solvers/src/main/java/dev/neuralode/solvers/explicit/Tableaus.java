@@ -1,24 +1,19 @@
-package dev.neuralode.solvers;
+package dev.neuralode.solvers.explicit;
 
-import dev.neuralode.solvers.ButcherTableau.Interpolant;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
- * The built-in Butcher tableaus and the registry that maps torchdiffeq-style method names to them.
+ * The built-in Butcher tableaus, named as torchdiffeq names them; {@link
+ * dev.neuralode.solvers.OdeSolvers} registers every one of them by that name.
  *
  * <p>Fixed step: {@code euler}, {@code midpoint}, {@code heun2}, {@code heun3}, {@code ralston},
  * {@code rk4}, {@code rk38}. Adaptive: {@code adaptive_heun}, {@code fehlberg2}, {@code bosh3},
  * {@code rkf45}, {@code cash_karp}, {@code dopri5}, {@code tsit5}, {@code dopri8}.
  *
- * <p>Adding a method is adding one constant here and one line to the registry; the
- * registry-driven tests then check its consistency conditions, order conditions and empirical
- * convergence order.
+ * <p>Adding a built-in method is adding one constant here and one entry to {@link #all()}; the
+ * registry-driven tests then check its consistency conditions, order conditions, empirical
+ * convergence order and dense-output order. A user's own method is registered with
+ * {@link dev.neuralode.solvers.OdeSolvers#register}.
  */
 public final class Tableaus {
 
@@ -109,6 +104,71 @@ public final class Tableaus {
                 {1631.0 / 55296, 175.0 / 512, 575.0 / 13824, 44275.0 / 110592, 253.0 / 4096}},
             CK_B5, new double[] {0, 0.2, 0.3, 0.6, 1, 0.875}, minus(CK_B5, CK_B4), false);
 
+    /** Shampine's coefficients {@code d_j} of dopri5's continuous extension (HNW I, §II.6). */
+    private static final double[] DOPRI5_D = {-12715105075.0 / 11282082432.0, 0,
+        87487479700.0 / 32700410799.0, -10690763975.0 / 1880347072.0,
+        701980252875.0 / 199316789632.0, -1453857185.0 / 822651844.0, 69997945.0 / 29380423.0};
+
+    /** tsit5's interpolant (Tsitouras 2011): row j, the coefficients of θ, θ², θ³, θ⁴. */
+    private static final double[][] TSIT5_R = {
+        {1.0, -2.763706197274826, 2.9132554618219126, -1.0530884977290216},
+        {0, 0.13169999999999998, -0.2234, 0.1017},
+        {0, 3.9302962368947516, -5.941033872131505, 2.490627285651253},
+        {0, -12.411077166933676, 30.33818863028232, -16.548102889244902},
+        {0, 37.50931341651104, -88.1789048947664, 47.37952196281928},
+        {0, -27.896526289197286, 65.09189467479366, -34.87065786149661},
+        {0, 1.5, -4, 2.5}};
+
+    /**
+     * dopri5's order-4 interpolant: cubic Hermite plus {@code θ²(1-θ)² Σ d_j K_j} (Shampine 1986;
+     * Hairer, Nørsett, Wanner I, §II.6), in the power basis.
+     */
+    private static ContinuousExtension dopri5Extension() {
+        double[] b = {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0};
+        double[][] w = padded(ContinuousExtension.hermite(b, true, 5).weightsView(), 7, 4);
+        for (int j = 0; j < 7; j++) {
+            addPoly(w[j], DOPRI5_D[j], 2, 2);
+        }
+        return ContinuousExtension.of(4, w);
+    }
+
+    /**
+     * DOP853's order-7 dense output (HNW I, §II.10): three extra stages, then cubic Hermite plus
+     * {@code θ²(1-θ)² D_1 + θ³(1-θ)² D_2 + θ³(1-θ)³ D_3 + θ⁴(1-θ)³ D_4}, each {@code D_r} a
+     * combination of the sixteen extended stages, in the power basis.
+     */
+    private static ContinuousExtension dop853Extension() {
+        double[][] w = padded(ContinuousExtension.hermite(Dop853.B, false, 8).weightsView(), 16, 7);
+        int[][] powers = {{2, 2}, {3, 2}, {3, 3}, {4, 3}};
+        for (int r = 0; r < 4; r++) {
+            for (int j = 0; j < 16; j++) {
+                addPoly(w[j], Dop853.D[r][j], powers[r][0], powers[r][1]);
+            }
+        }
+        return ContinuousExtension.of(7, w, new double[][] {Dop853.A14, Dop853.A15, Dop853.A16},
+                new double[] {Dop853.C14, Dop853.C15, Dop853.C16});
+    }
+
+    private static double[][] padded(double[][] w, int rows, int degree) {
+        double[][] r = new double[rows][degree];
+        for (int j = 0; j < w.length; j++) {
+            System.arraycopy(w[j], 0, r[j], 0, w[j].length);
+        }
+        return r;
+    }
+
+    /** Adds {@code coef · θ^p (1-θ)^q} to a row of power-basis coefficients (index k: θ^(k+1)). */
+    private static void addPoly(double[] row, double coef, int p, int q) {
+        if (coef == 0.0) {
+            return;
+        }
+        double binom = 1;
+        for (int k = 0; k <= q; k++) {
+            row[p + k - 1] += coef * ((k & 1) == 0 ? binom : -binom);
+            binom = binom * (q - k) / (k + 1);
+        }
+    }
+
     /**
      * Dormand–Prince 5(4) (Dormand, Prince 1980), FSAL, with Shampine's order-4 continuous
      * extension (Hairer, Nørsett, Wanner I, §II.6). The default method.
@@ -122,7 +182,7 @@ public final class Tableaus {
             new double[] {0, 0.2, 0.3, 0.8, 8.0 / 9, 1, 1},
             new double[] {71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920, -17253.0 / 339200,
                 22.0 / 525, -1.0 / 40},
-            null, true, Interpolant.DOPRI5);
+            null, true, null, null).withContinuousExtension(dopri5Extension()).withKernel(Kernel.DOPRI5);
 
     /**
      * Tsitouras 5(4) (Ch. Tsitouras, <i>Runge–Kutta pairs of order 5(4) satisfying only the first
@@ -143,7 +203,7 @@ public final class Tableaus {
             new double[] {0, 0.161, 0.327, 0.9, 0.9800255409045097, 1, 1},
             new double[] {0.0017800110522257772, 0.0008164344596567469, -0.007880878010261995,
                 0.1447110071732629, -0.5823571654525552, 0.45808210592918697, -1.0 / 66},
-            null, true, Interpolant.TSIT5);
+            null, true, ContinuousExtension.of(4, TSIT5_R), null);
 
     /**
      * Dormand–Prince 8(5,3), Hairer's DOP853 (Prince, Dormand 1981; Hairer, Nørsett, Wanner I,
@@ -151,42 +211,17 @@ public final class Tableaus {
      * order-7 dense output (three extra stages per step where needed).
      */
     public static final ButcherTableau DOPRI8 = new ButcherTableau("dopri8", 8, 5, 7,
-            Dop853.A, Dop853.B, Dop853.C, Dop853.E5, Dop853.E3, false, Interpolant.DOP853);
-
-    private static final Map<String, ButcherTableau> REGISTRY;
-
-    static {
-        Map<String, ButcherTableau> m = new LinkedHashMap<>();
-        for (ButcherTableau t : new ButcherTableau[] {EULER, MIDPOINT, HEUN2, HEUN3, RALSTON, RK4,
-            RK38, ADAPTIVE_HEUN, FEHLBERG2, BOSH3, RKF45, CASH_KARP, DOPRI5, TSIT5, DOPRI8}) {
-            m.put(t.name(), t);
-        }
-        REGISTRY = Collections.unmodifiableMap(m);
-    }
+            Dop853.A, Dop853.B, Dop853.C, Dop853.E5, Dop853.E3, false, dop853Extension(), Kernel.DOP853);
 
     /**
-     * Looks a method up by name, ignoring case.
+     * Every built-in tableau, fixed-step first, in the order {@link
+     * dev.neuralode.solvers.OdeSolvers#methods()} lists them.
      *
-     * @param name the method name, for example {@code "dopri5"} or {@code "RK4"}
-     * @return the tableau
-     * @throws IllegalArgumentException naming the valid methods if {@code name} is unknown
+     * @return an unmodifiable list
      */
-    public static ButcherTableau get(String name) {
-        ButcherTableau t = name == null ? null : REGISTRY.get(name.toLowerCase(Locale.ROOT));
-        if (t == null) {
-            throw new IllegalArgumentException("unknown ODE method '" + name + "'; valid methods: "
-                    + String.join(", ", REGISTRY.keySet()));
-        }
-        return t;
-    }
-
-    /**
-     * The registered method names, fixed-step first, in a stable order.
-     *
-     * @return an unmodifiable list of lower-case names
-     */
-    public static List<String> names() {
-        return Collections.unmodifiableList(new ArrayList<>(REGISTRY.keySet()));
+    public static List<ButcherTableau> all() {
+        return List.of(EULER, MIDPOINT, HEUN2, HEUN3, RALSTON, RK4, RK38, ADAPTIVE_HEUN, FEHLBERG2, BOSH3, RKF45,
+                CASH_KARP, DOPRI5, TSIT5, DOPRI8);
     }
 
     private static ButcherTableau fixed(String name, int order, double[][] a, double[] b,

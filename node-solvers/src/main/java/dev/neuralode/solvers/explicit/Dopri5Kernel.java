@@ -1,4 +1,4 @@
-package dev.neuralode.solvers;
+package dev.neuralode.solvers.explicit;
 
 import dev.neuralode.core.OdeSystem;
 
@@ -22,8 +22,6 @@ final class Dopri5Kernel {
     private static final double C2 = T.c()[2];
     private static final double C3 = T.c()[3];
     private static final double C4 = T.c()[4];
-    private static final double C5 = T.c()[5];
-    private static final double C6 = T.c()[6];
     private static final double A1_0 = T.a()[1][0];
     private static final double A2_0 = T.a()[2][0];
     private static final double A2_1 = T.a()[2][1];
@@ -59,13 +57,14 @@ final class Dopri5Kernel {
      * @param f    the system
      * @param t    the step's start time
      * @param h    the signed step
+     * @param tEnd the exact end time of the step (the time of the stages with node 1)
      * @param y    the state at {@code t}; not modified
      * @param k    seven stage buffers of length {@code n}; {@code k[0] = f(t, y)}
      * @param ytmp scratch, length {@code n}
      * @param y1   receives the solution at {@code t + h}
      * @param n    the dimension
      */
-    static void stages(OdeSystem f, double t, double h, double[] y, double[][] k, double[] ytmp,
+    static void stages(OdeSystem f, double t, double h, double tEnd, double[] y, double[][] k, double[] ytmp,
                        double[] y1, int n) {
         final double[] k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6];
         for (int m = 0; m < n; m++) {
@@ -87,11 +86,11 @@ final class Dopri5Kernel {
         for (int m = 0; m < n; m++) {
             ytmp[m] = y[m] + h * (A5_0 * k0[m] + A5_1 * k1[m] + A5_2 * k2[m] + A5_3 * k3[m] + A5_4 * k4[m]);
         }
-        f.derivative(t + C5 * h, ytmp, k5);
+        f.derivative(tEnd, ytmp, k5);
         for (int m = 0; m < n; m++) {
             y1[m] = y[m] + h * (A6_0 * k0[m] + A6_2 * k2[m] + A6_3 * k3[m] + A6_4 * k4[m] + A6_5 * k5[m]);
         }
-        f.derivative(t + C6 * h, y1, k6);
+        f.derivative(tEnd, y1, k6);
     }
 
     /**

@@ -1,4 +1,8 @@
-package dev.neuralode.solvers;
+package dev.neuralode.solvers.explicit;
+
+import dev.neuralode.core.OdeSystem;
+import dev.neuralode.solvers.step.Method;
+import dev.neuralode.solvers.step.Stepper;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -21,34 +25,26 @@ import java.util.Locale;
  *   y1  = y + h Σ b_i k_i,        err = h Σ e_i k_i
  * </pre>
  * (Butcher, <i>Numerical Methods for ODEs</i>; Hairer, Nørsett, Wanner, <i>Solving ODEs I</i>,
- * §II.1.) These are exactly the coefficients the engines use, so a replay of the same steps with
+ * §II.1.) These are exactly the coefficients the stepper uses, so a replay of the same steps with
  * {@link #a()}, {@link #b()} and {@link #c()} reproduces the solver's arithmetic.
  *
  * <p>A method is <em>FSAL</em> (first same as last) when its last stage is evaluated at
- * {@code (t + h, y1)}: {@code c_s = 1}, {@code a_sj = b_j}, {@code b_s = 0}; the engine then reuses
- * {@code k_s} as the first stage of the next step. For non-FSAL methods the engine evaluates
+ * {@code (t + h, y1)}: {@code c_s = 1}, {@code a_sj = b_j}, {@code b_s = 0}; the stepper then reuses
+ * {@code k_s} as the first stage of the next step. For non-FSAL methods the stepper evaluates
  * {@code f(t + h, y1)} after an accepted step and uses it as the next first stage, so the count
  * per step is the same.
  *
- * <p>DOP853 carries a second error-weight vector ({@link #secondaryErrorWeights()}); the engine
+ * <p>DOP853 carries a second error-weight vector ({@link #secondaryErrorWeights()}); the stepper
  * then combines the two estimates as Hairer's DOP853 does:
  * {@code ratio = ‖err5‖² / sqrt(‖err5‖² + 0.01 ‖err3‖²)} (Hairer, Nørsett, Wanner, §II.10).
  *
+ * <p>Dense output is data of the method too: a {@link ContinuousExtension} (cubic Hermite unless
+ * the tableau carries its own, see {@link #withContinuousExtension}). A tableau is a {@link Method}:
+ * {@link #newStepper} gives the explicit Runge–Kutta stepper that the one driver runs.
+ *
  * <p>Immutable and thread-safe; every array accessor returns a copy.
  */
-public final class ButcherTableau {
-
-    /** How the engine interpolates inside an accepted step (package-private detail). */
-    enum Interpolant {
-        /** Cubic Hermite from y0, f0, y1, f1. */
-        HERMITE,
-        /** The order-4 continuous extension of Dormand–Prince 5(4) (Shampine 1986). */
-        DOPRI5,
-        /** Tsitouras' own order-4 interpolant. */
-        TSIT5,
-        /** The order-7 dense output of DOP853 (three extra stages). */
-        DOP853
-    }
+public final class ButcherTableau implements Method {
 
     private final String name;
     private final int order;
@@ -61,9 +57,11 @@ public final class ButcherTableau {
     private final double[] e;
     private final double[] e2;
     private final boolean fsal;
-    private final Interpolant interpolant;
+    private final ContinuousExtension extension;
+    /** A fused kernel performing exactly the generic stepper's arithmetic, or null. */
+    final Kernel kernel;
 
-    // Sparse forms used by the engines (never exposed, never modified).
+    // Sparse forms used by the stepper (never exposed, never modified).
     final int[][] aIdx;
     final double[][] aVal;
     final int[] bIdx;
@@ -92,13 +90,36 @@ public final class ButcherTableau {
      */
     public ButcherTableau(String name, int order, int errorOrder, double[][] a, double[] b,
                           double[] c, double[] errorWeights, boolean fsal) {
-        this(name, order, errorOrder, errorOrder, a, b, c, errorWeights, null, fsal,
-                Interpolant.HERMITE);
+        this(name, order, errorOrder, errorOrder, a, b, c, errorWeights, null, fsal, null, null);
+    }
+
+    /**
+     * Creates a tableau with two error estimators combined as Hairer's DOP853 does and a controller
+     * order of its own (for methods like DOP853; most tableaus need the shorter constructor).
+     *
+     * @param name                  the method name
+     * @param order                 the order of {@code b}
+     * @param errorOrder            the order of the primary embedded solution
+     * @param controlOrder          the order the controller uses (the estimate scales like
+     *                              {@code h^(controlOrder+1)})
+     * @param a                     the coefficient matrix. Not modified (copied).
+     * @param b                     the solution weights. Not modified (copied).
+     * @param c                     the nodes. Not modified (copied).
+     * @param errorWeights          the primary error weights. Not modified (copied).
+     * @param secondaryErrorWeights the secondary error weights, or {@code null}. Not modified (copied).
+     * @param fsal                  whether the last stage is {@code f(t + h, y1)}
+     * @throws IllegalArgumentException if a shape, the order, or the FSAL property is wrong
+     */
+    public ButcherTableau(String name, int order, int errorOrder, int controlOrder, double[][] a,
+                          double[] b, double[] c, double[] errorWeights, double[] secondaryErrorWeights,
+                          boolean fsal) {
+        this(name, order, errorOrder, controlOrder, a, b, c, errorWeights, secondaryErrorWeights, fsal, null,
+                null);
     }
 
     ButcherTableau(String name, int order, int errorOrder, int controlOrder, double[][] a,
                    double[] b, double[] c, double[] errorWeights, double[] secondaryErrorWeights,
-                   boolean fsal, Interpolant interpolant) {
+                   boolean fsal, ContinuousExtension extension, Kernel kernel) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("tableau name must not be blank");
         }
@@ -156,7 +177,18 @@ public final class ButcherTableau {
             }
         }
         this.fsal = fsal;
-        this.interpolant = interpolant;
+        if (secondaryErrorWeights != null && (errorWeights == null || secondaryErrorWeights.length != s)) {
+            throw new IllegalArgumentException(name + ": secondary error weights need length " + s
+                    + " and primary error weights");
+        }
+        if (controlOrder < 0 || (errorWeights != null && controlOrder < 1)) {
+            throw new IllegalArgumentException(name + ": controlOrder must be >= 1 for an adaptive tableau, got "
+                    + controlOrder);
+        }
+        ContinuousExtension ext = extension == null ? ContinuousExtension.hermite(this.b, fsal, order) : extension;
+        checkExtension(this.name, s, fsal, ext);
+        this.extension = ext;
+        this.kernel = kernel;
 
         this.aIdx = new int[s][];
         this.aVal = new double[s][];
@@ -190,6 +222,119 @@ public final class ButcherTableau {
         }
     }
 
+    private static void checkExtension(String name, int s, boolean fsal, ContinuousExtension ext) {
+        int base = fsal ? s : s + 1;
+        int total = base + ext.extraStages();
+        if (ext.stageCount() != total) {
+            throw new IllegalArgumentException(name + ": the continuous extension has " + ext.stageCount()
+                    + " weight rows; this tableau's extended stage list has " + total + " (" + s + " stages"
+                    + (fsal ? "" : " + f(t+h, y1)") + (ext.extraStages() > 0 ? " + " + ext.extraStages() + " extra" : "")
+                    + ")");
+        }
+        double[][] ea = ext.extraAView();
+        for (int r = 0; r < ea.length; r++) {
+            if (ea[r].length > base + r) {
+                throw new IllegalArgumentException(name + ": extra stage " + r + " of the continuous extension has "
+                        + ea[r].length + " coefficients; it may use only the " + (base + r) + " stages before it");
+            }
+        }
+    }
+
+    /**
+     * The same method with its own dense output instead of the current one (cubic Hermite by
+     * default).
+     *
+     * @param extension the interpolant: one weight row per extended stage ({@link #stages()}, then
+     *                  {@code f(t + h, y1)} unless FSAL, then its extra stages)
+     * @return a new tableau, equal in every coefficient, with this dense output (and no fused kernel)
+     * @throws IllegalArgumentException if the extension's shape does not fit this tableau
+     */
+    public ButcherTableau withContinuousExtension(ContinuousExtension extension) {
+        if (extension == null) {
+            throw new IllegalArgumentException(name + ": the continuous extension must not be null");
+        }
+        return new ButcherTableau(name, order, errorOrder, controlOrder, a, b, c, e, e2, fsal, extension, null);
+    }
+
+    /** The same tableau with a fused kernel (package-private: for the built-in constants). */
+    ButcherTableau withKernel(Kernel k) {
+        return new ButcherTableau(name, order, errorOrder, controlOrder, a, b, c, e, e2, fsal, extension, k);
+    }
+
+    /**
+     * The method's dense output.
+     *
+     * @return the continuous extension
+     */
+    public ContinuousExtension continuousExtension() {
+        return extension;
+    }
+
+    /**
+     * The number of stages in the extended list the interpolant uses: {@code s}, plus
+     * {@code f(t + h, y1)} for non-FSAL methods, plus the extension's extra stages.
+     *
+     * @return the count
+     */
+    public int extendedStages() {
+        return extension.stageCount();
+    }
+
+    /**
+     * The time at which stage {@code i} of the extended list is evaluated in a step from {@code t}
+     * with size {@code h} ending at {@code tEnd}: {@code t + c_i h}, except that a node of 1 gives
+     * {@code tEnd} exactly (a step clipped to a breakpoint never evaluates past it) and no stage
+     * time lies beyond {@code tEnd}.
+     *
+     * @param i    the stage in the extended list
+     * @param t    the step's start time
+     * @param h    the signed step size
+     * @param tEnd the step's exact end time
+     * @return the stage time
+     */
+    public double stageTime(int i, double t, double h, double tEnd) {
+        double ci = extendedNode(i);
+        if (ci == 1.0) {
+            return tEnd;
+        }
+        double ti = t + ci * h;
+        return (ti - tEnd) * h > 0 ? tEnd : ti;
+    }
+
+    /**
+     * The node of stage {@code i} of the extended list ({@code c_i}, 1 for {@code f(t + h, y1)}, the
+     * extension's nodes for its extra stages).
+     *
+     * @param i the stage
+     * @return the node
+     */
+    public double extendedNode(int i) {
+        if (i < stages) {
+            return c[i];
+        }
+        int base = fsal ? stages : stages + 1;
+        if (i < base) {
+            return 1.0;
+        }
+        return extension.extraCView()[i - base];
+    }
+
+    @Override
+    public int denseOrder() {
+        return extension.order();
+    }
+
+    @Override
+    public Stepper newStepper(OdeSystem f, int n) {
+        if (f == null) {
+            throw new IllegalArgumentException(name + ": the ODE system must not be null");
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException(name + ": the state needs at least one component, got " + n);
+        }
+        return new RungeKuttaStepper(this, f, n);
+    }
+
     private static void sparse(double[] row, int len, int[][] idx, double[][] val) {
         int nz = 0;
         for (int j = 0; j < len; j++) {
@@ -215,6 +360,7 @@ public final class ButcherTableau {
      *
      * @return the lower-case name, for example {@code "dopri5"}
      */
+    @Override
     public String name() {
         return name;
     }
@@ -224,6 +370,7 @@ public final class ButcherTableau {
      *
      * @return the order
      */
+    @Override
     public int order() {
         return order;
     }
@@ -234,6 +381,7 @@ public final class ButcherTableau {
      *
      * @return the embedded order, or 0
      */
+    @Override
     public int errorOrder() {
         return errorOrder;
     }
@@ -245,7 +393,8 @@ public final class ButcherTableau {
      *
      * @return the controller order
      */
-    int controlOrder() {
+    @Override
+    public int controlOrder() {
         return controlOrder;
     }
 
@@ -324,6 +473,7 @@ public final class ButcherTableau {
      *
      * @return {@code true} if {@link #errorWeights()} is not {@code null}
      */
+    @Override
     public boolean isAdaptive() {
         return e != null;
     }
@@ -335,10 +485,6 @@ public final class ButcherTableau {
      */
     public boolean isFsal() {
         return fsal;
-    }
-
-    Interpolant interpolant() {
-        return interpolant;
     }
 
     @Override
@@ -353,7 +499,7 @@ public final class ButcherTableau {
         return o instanceof ButcherTableau t && name.equals(t.name) && order == t.order
                 && errorOrder == t.errorOrder && fsal == t.fsal && Arrays.deepEquals(a, t.a)
                 && Arrays.equals(b, t.b) && Arrays.equals(c, t.c) && Arrays.equals(e, t.e)
-                && Arrays.equals(e2, t.e2);
+                && Arrays.equals(e2, t.e2) && controlOrder == t.controlOrder && extension.equals(t.extension);
     }
 
     @Override
