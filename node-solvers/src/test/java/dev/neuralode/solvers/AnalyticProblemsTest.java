@@ -1,5 +1,6 @@
 package dev.neuralode.solvers;
 
+import dev.neuralode.solvers.explicit.ButcherTableau;
 import dev.neuralode.core.OdeSolution;
 import dev.neuralode.core.OdeSystem;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -110,7 +110,7 @@ class ControlAndResourcesTest {
         List<Double> hs = new ArrayList<>();
         OdeSolution s = OdeSolvers.solve(DECAY, new double[] {1}, new double[] {0, 1},
                 SolverOptions.builder().method(method).rtol(rtol).atol(atol)
-                        .observer((t, h, y, r) -> hs.add(h)).build());
+                        .handler(st -> hs.add(st.stepSize())).build());
         assertThat(s.stats().rejectedSteps()).isZero();
         assertThat(hs.get(0)).as("%s first step", method).isCloseTo(expected, within(1e-12));
     }
@@ -119,7 +119,7 @@ class ControlAndResourcesTest {
     void maxStepBoundsEveryStep() {
         List<Double> hs = new ArrayList<>();
         OdeSolution s = OdeSolvers.solve(DECAY, new double[] {1}, new double[] {0, 10},
-                SolverOptions.builder().rtol(1e-3).maxStep(0.05).observer((t, h, y, r) -> hs.add(h))
+                SolverOptions.builder().rtol(1e-3).maxStep(0.05).handler(st -> hs.add(st.stepSize()))
                         .build());
         assertThat(hs).allSatisfy(h -> assertThat(h).isLessThanOrEqualTo(0.05 + 1e-15));
         assertThat(hs.size()).isGreaterThanOrEqualTo(200);
@@ -135,9 +135,9 @@ class ControlAndResourcesTest {
     void stepTimesAreHitExactlyBackwardsInTime(String method) {
         List<Double> ends = new ArrayList<>();
         SolverOptions.Builder b = SolverOptions.builder().method(method).stepTimes(-0.3, -1.7, 0.5, -9)
-                .observer((t, h, y, r) -> {
-                    assertThat(h).isNegative();
-                    ends.add(t);
+                .handler(st -> {
+                    assertThat(st.stepSize()).isNegative();
+                    return ends.add(st.endTime());
                 });
         if (method.equals("rk4")) {
             b.stepSize(0.25);

@@ -99,7 +99,7 @@ class SolverBehaviourTest {
     @Test
     void optionsHaveTheDocumentedDefaultsAndToBuilderCopies() {
         SolverOptions d = SolverOptions.defaults();
-        assertThat(d.method()).isEqualTo("dopri5");
+        assertThat(d.method().name()).isEqualTo("dopri5");
         assertThat(d.rtol()).isEqualTo(1e-7);
         assertThat(d.atol()).isEqualTo(1e-9);
         assertThat(d.errorNorm()).isSameAs(ErrorNorm.RMS);
@@ -108,8 +108,8 @@ class SolverBehaviourTest {
         assertThat(d.maxFactor()).isEqualTo(10);
         assertThat(d.controller()).isSameAs(StepController.STABILIZED);
         SolverOptions e = d.toBuilder().method("tsit5").rtol(1e-5).build();
-        assertThat(e.method()).isEqualTo("tsit5");
-        assertThat(d.method()).isEqualTo("dopri5");
+        assertThat(e.method().name()).isEqualTo("tsit5");
+        assertThat(d.method().name()).isEqualTo("dopri5");
         assertThat(e.atol()).isEqualTo(1e-9);
     }
 
@@ -173,25 +173,27 @@ class SolverBehaviourTest {
         OdeSystem fast = (t, y, d) -> d[0] = -50 * (y[0] - Math.cos(t));
         List<Double> hs = new ArrayList<>();
         OdeSolution sol = OdeSolvers.solve(fast, new double[] {0}, new double[] {0, 1},
-                SolverOptions.builder().firstStep(0.5).observer((t, h, y, r) -> hs.add(h)).build());
+                SolverOptions.builder().firstStep(0.5).handler(st -> hs.add(st.stepSize())).build());
         assertThat(sol.stats().rejectedSteps()).isPositive();
         // the first accepted step followed rejections: the next step may not be larger
         assertThat(hs.get(1)).isLessThanOrEqualTo(hs.get(0));
     }
 
     @Test
-    void observerSeesEveryAcceptedStepAndStepTimesAreHitExactly() {
+    void handlerSeesEveryAcceptedStepAndStepTimesAreHitExactly() {
         List<double[]> seen = new ArrayList<>();
         double[] stepTimes = {0.3, 0.71, 5.0, -1};
         OdeSolution sol = OdeSolvers.solve(HARMONIC, new double[] {1, 0}, new double[] {0, 0.5, 1},
                 SolverOptions.builder().stepTimes(stepTimes)
-                        .observer((t, h, y, r) -> seen.add(new double[] {t, h, y[0], r})).build());
+                        .handler(st -> seen.add(new double[] {st.endTime(), st.stepSize(), st.endState()[0], st.errorRatio(),
+                                st.startTime()})).build());
         assertThat(seen).hasSize((int) sol.stats().acceptedSteps());
         List<Double> ends = new ArrayList<>();
         double prev = 0;
         for (double[] s : seen) {
             ends.add(s[0]);
             assertThat(s[0] - s[1]).isCloseTo(prev, org.assertj.core.api.Assertions.within(1e-15));
+            assertThat(s[4]).isEqualTo(prev);
             assertThat(s[3]).isBetween(0.0, 1.0);
             assertThat(s[2]).isCloseTo(Math.cos(s[0]), org.assertj.core.api.Assertions.within(1e-6));
             prev = s[0];
@@ -205,26 +207,18 @@ class SolverBehaviourTest {
         List<Double> ends = new ArrayList<>();
         OdeSolvers.solve(DECAY, new double[] {1}, new double[] {0, 1},
                 SolverOptions.builder().method("rk4").stepSize(0.25).stepTimes(0.6)
-                        .observer((t, h, y, r) -> ends.add(t)).build());
+                        .handler(st -> ends.add(st.endTime())).build());
         assertThat(ends).containsExactly(0.25, 0.5, 0.6, 0.85, 1.0);
     }
 
     @Test
-    void observerCanStopTheSolve() {
+    void handlerCanStopTheSolve() {
         OdeSolution sol = OdeSolvers.solve(DECAY, new double[] {1}, new double[] {0, 0.001, 2, 4},
-                SolverOptions.builder().observer((t, h, y, r) -> {
-                    if (t > 1) {
-                        throw new StopIntegration("enough");
-                    }
-                }).build());
+                SolverOptions.builder().handler(st -> st.endTime() <= 1).build());
         assertThat(sol.size()).isEqualTo(2);
         assertThat(sol.times()).containsExactly(0, 0.001);
         DenseSolution d = OdeSolvers.solveDense(DECAY, new double[] {1}, 0, 4,
-                SolverOptions.builder().observer((t, h, y, r) -> {
-                    if (t > 1) {
-                        throw new StopIntegration("enough");
-                    }
-                }).build());
+                SolverOptions.defaults(), st -> st.endTime() <= 1);
         assertThat(d.t1()).isGreaterThan(1).isLessThan(4);
         assertThat(d.evaluate(d.t1())[0]).isCloseTo(Math.exp(-0.7 * d.t1()),
                 org.assertj.core.api.Assertions.within(1e-7));
