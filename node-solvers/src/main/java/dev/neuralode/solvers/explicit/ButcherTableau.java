@@ -284,18 +284,20 @@ public final class ButcherTableau implements Method {
      * The time at which stage {@code i} of the extended list is evaluated in a step from {@code t}
      * with size {@code h} ending at {@code tEnd}: {@code t + c_i h}, except that a node of 1 gives
      * {@code tEnd} exactly (a step clipped to a breakpoint never evaluates past it) and no stage
-     * time lies beyond {@code tEnd}.
+     * time lies beyond {@code tEnd}; when the step ends on a jump time, a node of 1 gives the last
+     * double before it (the left side of the discontinuity).
      *
-     * @param i    the stage in the extended list
-     * @param t    the step's start time
-     * @param h    the signed step size
-     * @param tEnd the step's exact end time
+     * @param i          the stage in the extended list
+     * @param t          the step's start time
+     * @param h          the signed step size
+     * @param tEnd       the step's exact end time
+     * @param beforeJump whether {@code tEnd} is a jump time
      * @return the stage time
      */
-    public double stageTime(int i, double t, double h, double tEnd) {
+    public double stageTime(int i, double t, double h, double tEnd, boolean beforeJump) {
         double ci = extendedNode(i);
         if (ci == 1.0) {
-            return tEnd;
+            return beforeJump ? Math.nextAfter(tEnd, t) : tEnd;
         }
         double ti = t + ci * h;
         return (ti - tEnd) * h > 0 ? tEnd : ti;

@@ -110,14 +110,15 @@ final class Dop853Kernel {
      * @param f    the system
      * @param t    the step's start time
      * @param h    the signed step
-     * @param tEnd the exact end time of the step (the time of the stages with node 1)
+     * @param tOne the time of the stages with node 1: the step's exact end (or the double before a
+     *             jump time)
      * @param y    the state at {@code t}; not modified
      * @param k    twelve stage buffers of length {@code n}; {@code k[0] = f(t, y)}
      * @param ytmp scratch, length {@code n}
      * @param y1   receives the solution at {@code t + h}
      * @param n    the dimension
      */
-    static void stages(OdeSystem f, double t, double h, double tEnd, double[] y, double[][] k, double[] ytmp,
+    static void stages(OdeSystem f, double t, double h, double tOne, double[] y, double[][] k, double[] ytmp,
                        double[] y1, int n) {
         final double[] k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6], k7 = k[7], k8 = k[8], k9 = k[9], k10 = k[10], k11 = k[11];
         for (int m = 0; m < n; m++) {
@@ -163,7 +164,7 @@ final class Dop853Kernel {
         for (int m = 0; m < n; m++) {
             ytmp[m] = y[m] + h * (A11_0 * k0[m] + A11_3 * k3[m] + A11_4 * k4[m] + A11_5 * k5[m] + A11_6 * k6[m] + A11_7 * k7[m] + A11_8 * k8[m] + A11_9 * k9[m] + A11_10 * k10[m]);
         }
-        f.derivative(tEnd, ytmp, k11);
+        f.derivative(tOne, ytmp, k11);
         for (int m = 0; m < n; m++) {
             y1[m] = y[m] + h * (B0 * k0[m] + B5 * k5[m] + B6 * k6[m] + B7 * k7[m] + B8 * k8[m] + B9 * k9[m] + B10 * k10[m] + B11 * k11[m]);
         }

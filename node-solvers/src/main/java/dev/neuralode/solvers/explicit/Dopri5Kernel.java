@@ -57,14 +57,15 @@ final class Dopri5Kernel {
      * @param f    the system
      * @param t    the step's start time
      * @param h    the signed step
-     * @param tEnd the exact end time of the step (the time of the stages with node 1)
+     * @param tOne the time of the stages with node 1: the step's exact end (or the double before a
+     *             jump time)
      * @param y    the state at {@code t}; not modified
      * @param k    seven stage buffers of length {@code n}; {@code k[0] = f(t, y)}
      * @param ytmp scratch, length {@code n}
      * @param y1   receives the solution at {@code t + h}
      * @param n    the dimension
      */
-    static void stages(OdeSystem f, double t, double h, double tEnd, double[] y, double[][] k, double[] ytmp,
+    static void stages(OdeSystem f, double t, double h, double tOne, double[] y, double[][] k, double[] ytmp,
                        double[] y1, int n) {
         final double[] k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6];
         for (int m = 0; m < n; m++) {
@@ -86,11 +87,11 @@ final class Dopri5Kernel {
         for (int m = 0; m < n; m++) {
             ytmp[m] = y[m] + h * (A5_0 * k0[m] + A5_1 * k1[m] + A5_2 * k2[m] + A5_3 * k3[m] + A5_4 * k4[m]);
         }
-        f.derivative(tEnd, ytmp, k5);
+        f.derivative(tOne, ytmp, k5);
         for (int m = 0; m < n; m++) {
             y1[m] = y[m] + h * (A6_0 * k0[m] + A6_2 * k2[m] + A6_3 * k3[m] + A6_4 * k4[m] + A6_5 * k5[m]);
         }
-        f.derivative(tEnd, y1, k6);
+        f.derivative(tOne, y1, k6);
     }
 
     /**

@@ -49,6 +49,7 @@ final class RungeKuttaStepper implements Stepper {
     private double t;
     private double h;
     private double tEnd;
+    private boolean beforeJump;
     private double k0Time;
     private boolean k0Ready;
     private boolean pending;
@@ -179,11 +180,12 @@ final class RungeKuttaStepper implements Stepper {
     // ------------------------------------------------------------------ one attempt
 
     @Override
-    public void attempt(double step, double end) {
+    public void attempt(double step, double end, boolean toJump) {
         commit();
         ensureK0();
         this.h = step;
         this.tEnd = end;
+        this.beforeJump = toJump;
         f1Ready = false;
         extrasReady = false;
         coeffReady = false;
@@ -192,13 +194,13 @@ final class RungeKuttaStepper implements Stepper {
         }
         if (kernel == Kernel.DOPRI5) {
             markKernelCalls();
-            Dopri5Kernel.stages(f, t, h, tEnd, y, k, ytmp, y1, n);
+            Dopri5Kernel.stages(f, t, h, beforeJump ? Math.nextAfter(tEnd, t) : tEnd, y, k, ytmp, y1, n);
             nfe += s - 1;
             return;
         }
         if (kernel == Kernel.DOP853) {
             markKernelCalls();
-            Dop853Kernel.stages(f, t, h, tEnd, y, k, ytmp, y1, n);
+            Dop853Kernel.stages(f, t, h, beforeJump ? Math.nextAfter(tEnd, t) : tEnd, y, k, ytmp, y1, n);
             nfe += s - 1;
             return;
         }
@@ -208,7 +210,7 @@ final class RungeKuttaStepper implements Stepper {
             double[] dst = (fsal && i == s - 1) ? y1 : ytmp;
             combine(y, h, aIdx[i], aVal[i], k, dst);
             call[i] = nfe;
-            f.derivative(tab.stageTime(i, t, h, tEnd), dst, k[i]);
+            f.derivative(tab.stageTime(i, t, h, tEnd, beforeJump), dst, k[i]);
             nfe++;
         }
         if (!fsal) {
@@ -422,7 +424,7 @@ final class RungeKuttaStepper implements Stepper {
         for (int i = 0; i < s; i++) {
             int bad = NonFiniteStateException.firstNonFinite(k[i]);
             if (bad >= 0) {
-                throw new NonFiniteStateException("derivative", i == 0 ? t : tab.stageTime(i, t, h, tEnd), h, bad,
+                throw new NonFiniteStateException("derivative", i == 0 ? t : tab.stageTime(i, t, h, tEnd, beforeJump), h, bad,
                         k[i][bad]);
             }
         }
@@ -453,7 +455,7 @@ final class RungeKuttaStepper implements Stepper {
                 combine(y, h, xIdx[r], xVal[r], k, ytmp);
                 int j = base + r;
                 call[j] = nfe;
-                f.derivative(tab.stageTime(j, t, h, tEnd), ytmp, k[j]);
+                f.derivative(tab.stageTime(j, t, h, tEnd, beforeJump), ytmp, k[j]);
                 nfe++;
             }
             extrasReady = true;

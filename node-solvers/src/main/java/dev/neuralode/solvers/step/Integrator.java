@@ -110,7 +110,7 @@ public final class Integrator {
                 if (accepted >= maxSteps) {
                     throw new MaxStepsExceededException(maxSteps, t, h, bps.last());
                 }
-                stepper.attempt(h, tNew);
+                stepper.attempt(h, tNew, i == count && bps.isJump(bi));
                 if (!finite(stepper.proposal())) {
                     stepper.requireFinite();
                 }
@@ -159,7 +159,7 @@ public final class Integrator {
                 throw new MaxStepsExceededException(maxSteps, t, hStep, tEnd);
             }
             double tNew = hit ? tb : t + hStep;
-            stepper.attempt(hStep, tNew);
+            stepper.attempt(hStep, tNew, hit && bps.isJump(bi));
             double ratio = stepper.errorRatio(tolerance);
             if (!(ratio <= 1.0)) {
                 if (!(ratio < Double.POSITIVE_INFINITY)) {

@@ -159,6 +159,18 @@ public final class StepTrace implements StepHandler {
     }
 
     /**
+     * Whether step {@code k} ends on a jump time (its stages with node 1 were evaluated at the last
+     * double before it, see {@link dev.neuralode.solvers.explicit.ButcherTableau#stageTime}).
+     *
+     * @param k the step
+     * @return the flag
+     */
+    public boolean endsAtJump(int k) {
+        check(k);
+        return k + 1 < size && (flags[k + 1] & AFTER_JUMP) != 0;
+    }
+
+    /**
      * The error ratio with which step {@code k} was accepted (0 for fixed-step integration).
      *
      * @param k the step

@@ -7,7 +7,7 @@ package dev.neuralode.solvers.step;
  * <p>The protocol the driver ({@link Integrator}) follows:
  * <pre>
  *   reset(t0, y0, t0)                         // current point; f is evaluated lazily
- *   loop: attempt(h, tEnd)                    // proposal y1 ≈ y(tEnd), tEnd = t + h or a breakpoint
+ *   loop: attempt(h, tEnd, beforeJump)        // proposal y1 ≈ y(tEnd), tEnd = t + h or a breakpoint
  *         errorRatio(tolerance) &lt;= 1 ?       // fixed-step methods: 0
  *           accept() → StepInterpolator       // valid until the next attempt or reset
  *         : retry with a smaller h
@@ -79,12 +79,15 @@ public interface Stepper {
 
     /**
      * Attempts one step from the current point. Stage times at the end of the step are
-     * {@code tEnd} exactly, never {@code t + h} rounded past it.
+     * {@code tEnd} exactly, never {@code t + h} rounded past it; for a step that ends on a jump
+     * time they are the last double before it, so that {@code f} is seen from the left of the
+     * discontinuity (as torchdiffeq evaluates such stages).
      *
-     * @param h    the signed step size, {@code tEnd - t} when the step is clipped to a breakpoint
-     * @param tEnd the exact end time of the step
+     * @param h         the signed step size, {@code tEnd - t} when the step is clipped to a breakpoint
+     * @param tEnd      the exact end time of the step
+     * @param beforeJump whether {@code tEnd} is a jump time
      */
-    void attempt(double h, double tEnd);
+    void attempt(double h, double tEnd, boolean beforeJump);
 
     /**
      * The error ratio of the last attempt, {@code norm(err_i / (atol_i + rtol · max(|y_i|,
