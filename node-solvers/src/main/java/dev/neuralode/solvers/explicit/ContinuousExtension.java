@@ -33,6 +33,11 @@ public final class ContinuousExtension {
     private final double[][] weights;
     private final double[][] extraA;
     private final double[] extraC;
+    // sparse forms for the stepper: per power q, the stages with a nonzero r_jq; per extra row, its nonzeros
+    final int[][] powerIdx;
+    final double[][] powerVal;
+    final int[][] extraIdx;
+    final double[][] extraVal;
 
     private ContinuousExtension(int order, double[][] weights, double[][] extraA, double[] extraC) {
         if (order < 1) {
@@ -75,6 +80,34 @@ public final class ContinuousExtension {
         }
         this.order = order;
         this.degree = d;
+        this.powerIdx = new int[d][];
+        this.powerVal = new double[d][];
+        double[][] columns = new double[d][this.weights.length];
+        for (int q = 0; q < d; q++) {
+            for (int j = 0; j < this.weights.length; j++) {
+                columns[q][j] = this.weights[j][q];
+            }
+            powerIdx[q] = nonzeros(columns[q]);
+            powerVal[q] = values(columns[q], powerIdx[q]);
+        }
+        this.extraIdx = new int[extra][];
+        this.extraVal = new double[extra][];
+        for (int r = 0; r < extra; r++) {
+            extraIdx[r] = nonzeros(this.extraA[r]);
+            extraVal[r] = values(this.extraA[r], extraIdx[r]);
+        }
+    }
+
+    private static int[] nonzeros(double[] row) {
+        return java.util.stream.IntStream.range(0, row.length).filter(i -> row[i] != 0.0).toArray();
+    }
+
+    private static double[] values(double[] row, int[] idx) {
+        double[] v = new double[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            v[i] = row[idx[i]];
+        }
+        return v;
     }
 
     /**
@@ -208,7 +241,7 @@ public final class ContinuousExtension {
             double dacc = degree * r[degree - 1];
             for (int q = degree - 2; q >= 0; q--) {
                 acc = r[q] + theta * acc;
-                if (q >= 0 && dw != null) {
+                if (dw != null) {
                     dacc = (q + 1) * r[q] + theta * dacc;
                 }
             }

@@ -27,9 +27,18 @@ final class RungeKuttaStepper implements Stepper {
     private final int base;
     private final int total;
     private final Kernel kernel;
+    private final boolean adaptive;
 
     private final double[][] k;
-    private final long[] call;
+    /**
+     * Evaluation ordinals: stage i (1 <= i < s) of the current attempt is evaluation
+     * {@code firstCall + i - 1} (the stages are evaluated in order); stage 0, {@code f(t + h, y1)}
+     * and the extra stages keep their own (-1 until evaluated).
+     */
+    private long firstCall;
+    private long k0Call;
+    private long f1Call;
+    private long extraCall;
     private double[] y;
     private double[] y1;
     private final double[] ytmp;
@@ -53,9 +62,11 @@ final class RungeKuttaStepper implements Stepper {
     private double k0Time;
     private boolean k0Ready;
     private boolean pending;
-    private boolean f1Ready;
-    private boolean extrasReady;
-    private boolean coeffReady;
+    /** What of the accepted step's interpolant is built: bits {@link #F1}, {@link #EXTRAS}, {@link #COEFF}. */
+    private int built;
+    private static final int F1 = 1;
+    private static final int EXTRAS = 2;
+    private static final int COEFF = 4;
     private long nfe;
     private final Interpolant interpolant = new Interpolant();
 
@@ -69,9 +80,8 @@ final class RungeKuttaStepper implements Stepper {
         ContinuousExtension ext = tab.continuousExtension();
         this.total = ext.stageCount();
         this.kernel = tab.kernel;
+        this.adaptive = tab.isAdaptive();
         this.k = new double[total][n];
-        this.call = new long[total];
-        java.util.Arrays.fill(call, -1);
         this.y = new double[n];
         this.y1 = new double[n];
         this.ytmp = new double[n];
@@ -79,42 +89,17 @@ final class RungeKuttaStepper implements Stepper {
         this.scaled2 = tab.e2Idx == null ? null : new double[n];
         this.degree = ext.degree();
         this.coeff = new double[(degree + 1) * n];
-        double[][] w = ext.weightsView();
-        this.wIdx = new int[degree][];
-        this.wVal = new double[degree][];
-        for (int q = 0; q < degree; q++) {
-            int nz = 0;
-            for (double[] row : w) {
-                nz += row[q] != 0.0 ? 1 : 0;
-            }
-            wIdx[q] = new int[nz];
-            wVal[q] = new double[nz];
-            for (int j = 0, m = 0; j < w.length; j++) {
-                if (w[j][q] != 0.0) {
-                    wIdx[q][m] = j;
-                    wVal[q][m++] = w[j][q];
-                }
-            }
-        }
-        double[][] xa = ext.extraAView();
-        this.xIdx = new int[xa.length][];
-        this.xVal = new double[xa.length][];
+        this.wIdx = ext.powerIdx;
+        this.wVal = ext.powerVal;
+        this.xIdx = ext.extraIdx;
+        this.xVal = ext.extraVal;
         boolean usesF1 = false;
-        for (int r = 0; r < xa.length; r++) {
-            int nz = 0;
-            for (double v : xa[r]) {
-                nz += v != 0.0 ? 1 : 0;
-            }
-            xIdx[r] = new int[nz];
-            xVal[r] = new double[nz];
-            for (int j = 0, m = 0; j < xa[r].length; j++) {
-                if (xa[r][j] != 0.0) {
-                    xIdx[r][m] = j;
-                    xVal[r][m++] = xa[r][j];
-                    usesF1 |= !fsal && j == s;
-                }
+        for (int[] row : xIdx) {
+            for (int j : row) {
+                usesF1 |= !fsal && j == s;
             }
         }
+        double[][] w = ext.weightsView();
         this.xc = ext.extraCView();
         boolean weighted = false;
         if (!fsal) {
@@ -186,20 +171,14 @@ final class RungeKuttaStepper implements Stepper {
         this.h = step;
         this.tEnd = end;
         this.beforeJump = toJump;
-        f1Ready = false;
-        extrasReady = false;
-        coeffReady = false;
-        for (int i = 1; i < total; i++) {
-            call[i] = -1;
-        }
+        built = 0;
+        firstCall = nfe;
         if (kernel == Kernel.DOPRI5) {
-            markKernelCalls();
             Dopri5Kernel.stages(f, t, h, beforeJump ? Math.nextAfter(tEnd, t) : tEnd, y, k, ytmp, y1, n);
             nfe += s - 1;
             return;
         }
         if (kernel == Kernel.DOP853) {
-            markKernelCalls();
             Dop853Kernel.stages(f, t, h, beforeJump ? Math.nextAfter(tEnd, t) : tEnd, y, k, ytmp, y1, n);
             nfe += s - 1;
             return;
@@ -209,7 +188,6 @@ final class RungeKuttaStepper implements Stepper {
         for (int i = 1; i < s; i++) {
             double[] dst = (fsal && i == s - 1) ? y1 : ytmp;
             combine(y, h, aIdx[i], aVal[i], k, dst);
-            call[i] = nfe;
             f.derivative(tab.stageTime(i, t, h, tEnd, beforeJump), dst, k[i]);
             nfe++;
         }
@@ -218,15 +196,9 @@ final class RungeKuttaStepper implements Stepper {
         }
     }
 
-    private void markKernelCalls() {
-        for (int i = 1; i < s; i++) {
-            call[i] = nfe + i - 1;
-        }
-    }
-
     private void ensureK0() {
         if (!k0Ready) {
-            call[0] = nfe;
+            k0Call = nfe;
             f.derivative(k0Time, y, k[0]);
             nfe++;
             k0Ready = true;
@@ -244,11 +216,11 @@ final class RungeKuttaStepper implements Stepper {
         y1 = tmp;
         t = tEnd;
         int last = fsal ? s - 1 : s;
-        if (fsal || f1Ready) {
+        if (fsal || (built & F1) != 0) {
             double[] k0 = k[0];
             k[0] = k[last];
             k[last] = k0;
-            call[0] = call[last];
+            k0Call = fsal ? firstCall + s - 2 : f1Call;
             k0Ready = true;
         } else {
             k0Time = t;
@@ -313,16 +285,12 @@ final class RungeKuttaStepper implements Stepper {
 
     @Override
     public double errorRatio(Tolerance tol) {
-        if (!tab.isAdaptive()) {
+        if (!adaptive) {
             return 0.0;
         }
-        if (tol.isRms()) {
-            if (kernel == Kernel.DOP853) {
-                return Dop853Kernel.errorRatioRms(h, y, y1, k, tol.atolView(), tol.rtol(), n);
-            }
-            if (kernel == Kernel.DOPRI5) {
-                return Dopri5Kernel.errorRatioRms(h, y, y1, k, tol.atolView(), tol.rtol(), n);
-            }
+        if (kernel != null && tol.isRms()) {
+            return kernel == Kernel.DOPRI5 ? Dopri5Kernel.errorRatioRms(h, y, y1, k, tol.atolView(), tol.rtol(), n)
+                    : Dop853Kernel.errorRatioRms(h, y, y1, k, tol.atolView(), tol.rtol(), n);
         }
         return genericErrorRatio(tol);
     }
@@ -400,7 +368,7 @@ final class RungeKuttaStepper implements Stepper {
 
     @Override
     public int worstComponent(Tolerance tol) {
-        if (!tab.isAdaptive()) {
+        if (!adaptive) {
             return -1;
         }
         genericErrorRatio(tol);
@@ -444,26 +412,26 @@ final class RungeKuttaStepper implements Stepper {
 
     /** Evaluates {@code f(t + h, y1)} and the extension's extra stages, once per step, if needed. */
     private void ensureExtendedStages() {
-        if (needsF1 && !f1Ready) {
-            call[s] = nfe;
+        if (needsF1 && (built & F1) == 0) {
+            f1Call = nfe;
             f.derivative(tEnd, y1, k[s]);
             nfe++;
-            f1Ready = true;
+            built |= F1;
         }
-        if (!extrasReady) {
+        if ((built & EXTRAS) == 0) {
+            extraCall = nfe;
             for (int r = 0; r < xIdx.length; r++) {
                 combine(y, h, xIdx[r], xVal[r], k, ytmp);
                 int j = base + r;
-                call[j] = nfe;
                 f.derivative(tab.stageTime(j, t, h, tEnd, beforeJump), ytmp, k[j]);
                 nfe++;
             }
-            extrasReady = true;
+            built |= EXTRAS;
         }
     }
 
     private void ensureCoefficients() {
-        if (coeffReady) {
+        if ((built & COEFF) != 0) {
             return;
         }
         ensureExtendedStages();
@@ -480,7 +448,7 @@ final class RungeKuttaStepper implements Stepper {
                 coeff[off + m] = h * acc;
             }
         }
-        coeffReady = true;
+        built |= COEFF;
     }
 
     /** The accepted step's view (valid until the next attempt). */
@@ -573,7 +541,16 @@ final class RungeKuttaStepper implements Stepper {
             if (i < 0 || i >= total) {
                 throw new IndexOutOfBoundsException("stage " + i + " of " + total + " (" + tab.name() + ")");
             }
-            return call[i];
+            if (i == 0) {
+                return k0Call;
+            }
+            if (i < s) {
+                return firstCall + i - 1;
+            }
+            if (i < base) {
+                return (built & F1) != 0 ? f1Call : -1;
+            }
+            return (built & EXTRAS) != 0 ? extraCall + (i - base) : -1;
         }
     }
 }

@@ -307,6 +307,11 @@ public final class Integrator {
         private final boolean[] jump;
 
         Breakpoints(double t0, double tEnd, double dir, double[] stepTimes, double[] jumpTimes) {
+            if ((stepTimes == null || stepTimes.length == 0) && (jumpTimes == null || jumpTimes.length == 0)) {
+                this.times = new double[] {tEnd};
+                this.jump = new boolean[1];
+                return;
+            }
             int cap = 1 + (stepTimes == null ? 0 : stepTimes.length) + (jumpTimes == null ? 0 : jumpTimes.length);
             double[] t = new double[cap];
             boolean[] j = new boolean[cap];
