@@ -4,6 +4,7 @@ import dev.neuralode.core.OdeSystem;
 import dev.neuralode.solvers.OdeSolvers;
 import dev.neuralode.solvers.SolverOptions;
 import dev.neuralode.solvers.StepController;
+import dev.neuralode.solvers.explicit.ButcherTableau;
 import org.apache.commons.math3.ode.FirstOrderDifferentialEquations;
 import org.apache.commons.math3.ode.nonstiff.ClassicalRungeKuttaIntegrator;
 import org.apache.commons.math3.ode.nonstiff.DormandPrince54Integrator;
@@ -57,6 +58,8 @@ public class SolverBenchmark {
     private SolverOptions dopri5I;
     private SolverOptions dopri8;
     private SolverOptions rk4;
+    private SolverOptions dopri5Generic;
+    private SolverOptions dopri8Generic;
 
     /** Builds both libraries' systems and options once. */
     @Setup
@@ -68,6 +71,32 @@ public class SolverBenchmark {
         dopri5I = dopri5.toBuilder().controller(StepController.I).build();
         dopri8 = SolverOptions.builder().method("dopri8").rtol(problem.rtol).atol(problem.atol).build();
         rk4 = SolverOptions.builder().method("rk4").stepSize(problem.fixedStep).build();
+        dopri5Generic = dopri5.toBuilder().method(genericCopy("dopri5")).build();
+        dopri8Generic = dopri8.toBuilder().method(genericCopy("dopri8")).build();
+    }
+
+    /**
+     * The registered tableau's coefficients and dense output as a new tableau without the fused
+     * kernel: the generic Runge–Kutta stepper runs it (same steps, same results to the bit), which
+     * measures what the hand-fused kernels are worth.
+     */
+    static ButcherTableau genericCopy(String name) {
+        ButcherTableau t = OdeSolvers.tableau(name);
+        return new ButcherTableau(name + "-generic", t.order(), t.errorOrder(), t.controlOrder(), t.a(), t.b(),
+                t.c(), t.errorWeights(), t.secondaryErrorWeights(), t.isFsal())
+                .withContinuousExtension(t.continuousExtension());
+    }
+
+    /** @return the final state from dopri5 run by the generic stepper (no fused kernel) */
+    @Benchmark
+    public double[] dopri5OursGeneric() {
+        return OdeSolvers.solve(ours, problem.y0, times, dopri5Generic).state(1);
+    }
+
+    /** @return the final state from dopri8 run by the generic stepper (no fused kernel) */
+    @Benchmark
+    public double[] dopri8OursGeneric() {
+        return OdeSolvers.solve(ours, problem.y0, times, dopri8Generic).state(1);
     }
 
     /** @return the final state from this library's dopri5 */
@@ -136,7 +165,8 @@ public class SolverBenchmark {
      *
      * @param args a problem name ({@code ARENSTORF}, {@code LORENZ}, {@code BRUSSELATOR}) and
      *             optionally pair names ({@code dopri5}, {@code dopri5-I}, {@code dopri8},
-     *             {@code rk4}); everything in one JVM when empty (then the problems share call
+     *             {@code rk4}, and {@code dopri5-generic}, {@code dopri8-generic}: the same
+     *             tableaus without their fused kernels); everything in one JVM when empty (then the problems share call
      *             sites and JIT profiles)
      */
     public static void main(String[] args) {
@@ -145,7 +175,7 @@ public class SolverBenchmark {
         java.util.List<String> only = args.length < 2 ? null
                 : Arrays.asList(args).subList(1, args.length);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        System.out.printf("%-12s %-9s %12s %12s %7s %17s%n", "problem", "pair", "ours us",
+        System.out.printf("%-12s %-14s %12s %12s %7s %17s%n", "problem", "pair", "ours us",
                 "commons us", "ratio", "per-round IQR");
         for (BenchProblem p : problems) {
             SolverBenchmark b = new SolverBenchmark();
@@ -155,7 +185,9 @@ public class SolverBenchmark {
                 {"dopri5", (Supplier<double[]>) b::dopri5Ours, (Supplier<double[]>) b::dopri5Commons},
                 {"dopri5-I", (Supplier<double[]>) b::dopri5OursI, (Supplier<double[]>) b::dopri5Commons},
                 {"dopri8", (Supplier<double[]>) b::dopri8Ours, (Supplier<double[]>) b::dopri8Commons},
-                {"rk4", (Supplier<double[]>) b::rk4Ours, (Supplier<double[]>) b::rk4Commons}};
+                {"rk4", (Supplier<double[]>) b::rk4Ours, (Supplier<double[]>) b::rk4Commons},
+                {"dopri5-generic", (Supplier<double[]>) b::dopri5OursGeneric, (Supplier<double[]>) b::dopri5Commons},
+                {"dopri8-generic", (Supplier<double[]>) b::dopri8OursGeneric, (Supplier<double[]>) b::dopri8Commons}};
             for (Object[] pair : pairs) {
                 if (only != null && !only.contains((String) pair[0])) {
                     continue;
@@ -185,7 +217,7 @@ public class SolverBenchmark {
                 Arrays.sort(c);
                 Arrays.sort(r);
                 int m = a.length;
-                System.out.printf("%-12s %-9s %12.1f %12.1f %7.3f    [%.3f, %.3f]%n", p, pair[0],
+                System.out.printf("%-12s %-14s %12.1f %12.1f %7.3f    [%.3f, %.3f]%n", p, pair[0],
                         a[m / 2] * 1e6, c[m / 2] * 1e6, a[m / 2] / c[m / 2], r[m / 4], r[3 * m / 4]);
             }
         }
