@@ -297,6 +297,14 @@ public final class OdeSolvers {
 
         @Override
         public boolean handleStep(StepInterpolator step) {
+            if (count < times.length && (times[count] - step.endTime()) * step.stepSize() <= 0) {
+                write(step);
+            }
+            return true;
+        }
+
+        /** The outputs inside or at the end of this step (a method of its own: the check above is the hot path). */
+        private void write(StepInterpolator step) {
             double tEnd = step.endTime();
             double h = step.stepSize();
             int n = step.dimension();
@@ -305,7 +313,6 @@ public final class OdeSolvers {
                 step.state(times[count], dst);
                 states[count++] = dst;
             }
-            return true;
         }
     }
 }

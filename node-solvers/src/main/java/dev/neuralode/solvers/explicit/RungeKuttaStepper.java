@@ -183,6 +183,14 @@ final class RungeKuttaStepper implements Stepper {
             nfe += s - 1;
             return;
         }
+        genericStages();
+    }
+
+    /**
+     * Stages 2..s and the proposal for any tableau (kept out of {@link #attempt}, so that the
+     * driver's loop can inline the attempt and its kernel dispatch).
+     */
+    private void genericStages() {
         final int[][] aIdx = tab.aIdx;
         final double[][] aVal = tab.aVal;
         for (int i = 1; i < s; i++) {
