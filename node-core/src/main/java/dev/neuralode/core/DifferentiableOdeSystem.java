@@ -54,4 +54,26 @@ public interface DifferentiableOdeSystem extends OdeSystem {
      */
     void vectorJacobianProduct(double t, double[] y, double[] a,
                                double[] dydt, double[] aDy, double[] aDtheta, double[] aDt);
+
+    /**
+     * Evaluates {@code dydt = f(t, y)} and keeps what is needed to take vector–Jacobian products at
+     * {@code (t, y)} later (see {@link Linearization}): the forward half of reverse-mode
+     * differentiation, for callers that learn the cotangent only after more evaluations, such as
+     * backprop through a Runge–Kutta step (each stage's value is needed forwards, its cotangent
+     * {@code K̄_i} arrives in the reverse sweep).
+     *
+     * <p>The default evaluates {@link #derivative} and keeps a copy of {@code t} and {@code y}; each
+     * product then calls {@link #vectorJacobianProduct} at that point. Implementations that record
+     * the evaluation (a tape) override it to keep the recording, so that a product is one reverse
+     * sweep without evaluating {@code f} again.
+     *
+     * @param t    the time
+     * @param y    the state, length {@code n}. Not modified (the linearization keeps its own copy).
+     * @param dydt receives {@code f(t, y)}, length {@code n}. Modified.
+     * @return the linearization at {@code (t, y)}; the caller releases it
+     */
+    default Linearization linearize(double t, double[] y, double[] dydt) {
+        derivative(t, y, dydt);
+        return new CopiedLinearization(this, t, y);
+    }
 }

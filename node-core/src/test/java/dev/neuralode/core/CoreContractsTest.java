@@ -57,4 +57,74 @@ class CoreContractsTest {
                 .isEqualTo(2);
         assertThat(NonFiniteStateException.firstNonFinite(new double[]{1})).isEqualTo(-1);
     }
+
+    @Test
+    void nonFiniteStateCarriesItsQuantityAndPass() {
+        NonFiniteStateException e = new NonFiniteStateException("derivative", 2.5, 0.1, 3, Double.NaN);
+        assertThat(e.quantity()).isEqualTo("derivative");
+        assertThat(e.pass()).isNull();
+        NonFiniteStateException p = e.inPass("forward pass of the ODE solve");
+        assertThat(p.pass()).isEqualTo("forward pass of the ODE solve");
+        assertThat(p.quantity()).isEqualTo("derivative");
+        assertThat(p).hasMessage("forward pass of the ODE solve: derivative is not finite at t=2.5: component 3"
+                + " = NaN (step size h=0.1)").hasCause(e);
+        assertThat(p.time()).isEqualTo(2.5);
+        assertThat(p.stepSize()).isEqualTo(0.1);
+        assertThat(p.component()).isEqualTo(3);
+        // a pass already named is kept
+        assertThat(p.inPass("another pass")).isSameAs(p);
+        assertThat(new NonFiniteStateException("state", 1.0, Double.NaN, 0, 1.0 / 0.0))
+                .hasMessage("state is not finite at t=1.0: component 0 = Infinity");
+    }
+
+    @Test
+    void defaultLinearizationEvaluatesAndDefersTheProductToThePoint() {
+        // f(t, y) = (t·y0·y1, y0²): aᵀ∂f/∂y = (a0 t y1 + 2 a1 y0, a0 t y0), aᵀ∂f/∂t = a0 y0 y1
+        double[] seen = new double[3];
+        DifferentiableOdeSystem f = new DifferentiableOdeSystem() {
+            @Override
+            public int dimension() {
+                return 2;
+            }
+
+            @Override
+            public int parameterCount() {
+                return 0;
+            }
+
+            @Override
+            public void derivative(double t, double[] y, double[] dydt) {
+                dydt[0] = t * y[0] * y[1];
+                dydt[1] = y[0] * y[0];
+            }
+
+            @Override
+            public void vectorJacobianProduct(double t, double[] y, double[] a, double[] dydt, double[] aDy,
+                                              double[] aDtheta, double[] aDt) {
+                seen[0] = t;
+                seen[1] = y[0];
+                seen[2] = y[1];
+                aDy[0] = a[0] * t * y[1] + 2 * a[1] * y[0];
+                aDy[1] = a[0] * t * y[0];
+                aDt[0] = a[0] * y[0] * y[1];
+            }
+        };
+        double[] y = {2, 3};
+        double[] dydt = new double[2];
+        Linearization lin = f.linearize(0.5, y, dydt);
+        assertThat(dydt).containsExactly(3.0, 4.0);
+        y[0] = 99; // the linearization keeps its own copy
+        double[] aDy = new double[2];
+        double[] aDt = new double[1];
+        lin.vectorJacobianProduct(new double[] {1, 10}, aDy, null, aDt);
+        assertThat(seen).containsExactly(0.5, 2.0, 3.0);
+        assertThat(aDy).containsExactly(41.5, 1.0);
+        assertThat(aDt).containsExactly(6.0);
+        assertThat(lin.sizeBytes()).isPositive();
+        lin.release();
+        lin.release();
+        assertThat(lin.sizeBytes()).isZero();
+        assertThatThrownBy(() -> lin.vectorJacobianProduct(new double[2], aDy, null, aDt))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
+    }
 }
