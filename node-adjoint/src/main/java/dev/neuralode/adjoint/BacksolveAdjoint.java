@@ -5,6 +5,8 @@ import dev.neuralode.core.OdeSolution;
 import dev.neuralode.core.OdeSystem;
 import dev.neuralode.core.SolverStats;
 import dev.neuralode.solvers.SolverOptions;
+import dev.neuralode.solvers.step.StepHandler;
+import dev.neuralode.solvers.step.StepInterpolator;
 
 /**
  * The backsolve adjoint of Chen et al. (2018): see {@link GradientMethod#adjoint(AdjointOptions)}.
@@ -71,6 +73,17 @@ final class BacksolveAdjoint implements GradientMethod {
         }
     }
 
+    /** The largest step magnitude accepted in a solve (a step handler; reset by the caller). */
+    static final class LargestStep implements StepHandler {
+        double size;
+
+        @Override
+        public boolean handleStep(StepInterpolator step) {
+            size = Math.max(size, Math.abs(step.stepSize()));
+            return true;
+        }
+    }
+
     private final class Pass extends SolvedPass {
 
         Pass(DifferentiableOdeSystem system, double[] times, OdeSolution sol, SolverOptions options) {
@@ -105,19 +118,16 @@ final class BacksolveAdjoint implements GradientMethod {
             dtimes[m - 1] = gf;
             z[total - 1] = -gf;
             // each interval after the first starts with the largest step accepted in the previous
-            // one (unless the user set firstStep): no initial-step evaluation, no ramp-up
+            // one (unless the user set firstStep): no initial-step evaluation, no ramp-up. A step
+            // handler on each backward solve tracks it; only the first step differs between the
+            // intervals' options
             boolean carry = Double.isNaN(back.firstStep());
-            double[] largest = new double[1];
-            SolverOptions observed = carry ? back.toBuilder()
-                    .observer((t, h, y, r) -> largest[0] = Math.max(largest[0], Math.abs(h))).build() : back;
+            LargestStep largest = new LargestStep();
             for (int i = m - 1; i >= 1; i--) {
-                SolverOptions oi = observed;
-                if (carry && largest[0] > 0) {
-                    oi = observed.toBuilder().firstStep(largest[0]).build();
-                }
-                largest[0] = 0;
+                SolverOptions oi = carry && largest.size > 0 ? back.toBuilder().firstStep(largest.size).build() : back;
+                largest.size = 0;
                 OdeSolution s = Passes.solve(aug, z, new double[] {times[i], times[i - 1]}, oi,
-                        PASS + " (integrating from t=" + times[i] + " to t=" + times[i - 1] + ")");
+                        PASS + " (integrating from t=" + times[i] + " to t=" + times[i - 1] + ")", largest);
                 work = work.plus(s.stats());
                 z = s.state(1);
                 for (int k = 0; k < n; k++) {

@@ -6,6 +6,7 @@ import dev.neuralode.core.OdeSystem;
 import dev.neuralode.core.SolverStats;
 import dev.neuralode.solvers.DenseSolution;
 import dev.neuralode.solvers.SolverOptions;
+import dev.neuralode.solvers.step.StepHandler;
 
 /**
  * The checkpointed adjoint: see {@link GradientMethod#checkpointed(int, AdjointOptions)}.
@@ -40,13 +41,17 @@ final class CheckpointedAdjoint implements GradientMethod {
         Passes.DoubleList cpTimes = new Passes.DoubleList(16);
         Passes.DoubleList cpStates = new Passes.DoubleList(16 * n);
         long[] count = new long[1];
-        SolverOptions o = !keep ? options : Passes.withObserver(options, (t, h, y, r) -> {
+        // every k-th accepted step's end is a checkpoint: a handler on this solve only
+        StepHandler checkpoints = step -> {
             if (++count[0] % stepsPerCheckpoint == 0) {
-                cpTimes.add(t);
-                cpStates.addAll(y, n);
+                cpTimes.add(step.endTime());
+                cpStates.addAll(step.endState(), n);
             }
-        });
-        OdeSolution sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
+            return true;
+        };
+        OdeSolution sol = keep
+                ? Passes.solve(system, y0, times, options, "forward pass of the ODE solve", checkpoints)
+                : Passes.solve(system, y0, times, options, "forward pass of the ODE solve");
         return new Pass(system, times, sol, options, cpTimes, cpStates, keep);
     }
 
@@ -94,7 +99,7 @@ final class CheckpointedAdjoint implements GradientMethod {
 
         Pass(DifferentiableOdeSystem system, double[] times, OdeSolution sol, SolverOptions options,
              Passes.DoubleList cpTimes, Passes.DoubleList cpStates, boolean keep) {
-            super(system, times, sol, Passes.withoutObserver(options));
+            super(system, times, sol, Passes.withoutUserHandler(options));
             int n = system.dimension();
             int m = times.length;
             double dir = Math.signum(times[m - 1] - times[0]);

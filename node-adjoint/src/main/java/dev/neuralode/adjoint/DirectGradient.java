@@ -1,47 +1,57 @@
 package dev.neuralode.adjoint;
 
 import dev.neuralode.core.DifferentiableOdeSystem;
+import dev.neuralode.core.Linearization;
 import dev.neuralode.core.NonFiniteStateException;
 import dev.neuralode.core.OdeSolution;
+import dev.neuralode.core.OdeSystem;
 import dev.neuralode.core.SolverStats;
 import dev.neuralode.solvers.SolverOptions;
+import dev.neuralode.solvers.step.StepTrace;
 import java.util.Arrays;
 
 /**
  * Backpropagation through the solver: see {@link GradientMethod#direct()}.
  *
- * <p>The forward pass is the plain solve (same steps, same evaluations) with an observer that
- * records each accepted step's end time, size and end state. For one explicit Runge–Kutta step
- * from {@code (t, y)} with step {@code h} (stages extended by the interpolant's own, see
- * {@link DenseWeights})
+ * <p>The forward pass is the plain solve (same steps, same evaluations) with a {@link StepTrace}
+ * that keeps each accepted step's start time and state, size, end time, whether it was clipped to a
+ * breakpoint or starts after a jump time, and the ordinal of every stage's evaluation. Within the
+ * heap budget, the system is evaluated through {@link DifferentiableOdeSystem#linearize}, and the
+ * linearizations are kept by ordinal, so the reverse sweep finds a step's forward stages by
+ * {@link StepTrace#stageEvaluation} and only takes their vector–Jacobian products. For one explicit
+ * Runge–Kutta step from {@code (t, y)} with step {@code h} (stages extended by the interpolant's
+ * own, see {@link DenseWeights})
  * <pre>
- *   Y_i = y + h Σ_{j&lt;i} a_ij K_j,   K_i = f(t + c_i h, Y_i),   y1 = y + h Σ_i b_i K_i,
+ *   Y_i = y + h Σ_{j&lt;i} a_ij K_j,   K_i = f(τ_i, Y_i),   y1 = y + h Σ_i b_i K_i,
  *   y(t_o) = y + h Σ_i w_i(θ_o) K_i,  θ_o = (t_o - t) / h        (outputs inside the step)
  * </pre>
- * the reverse sweep, given {@code ȳ1 = dL/dy1} and the output cotangents {@code g_o}, visits the
- * stages last to first:
+ * with stage times {@code τ_i = t + c_i h} as the solver takes them ({@code ButcherTableau.stageTime}:
+ * a node of 1 is the step's end exactly, the last double before it when the step ends on a jump
+ * time; the first stage after a jump time just past it), the
+ * reverse sweep, given {@code ȳ1 = dL/dy1} and the output cotangents {@code g_o}, visits the stages
+ * last to first:
  * <pre>
  *   K̄_i = h (b_i ȳ1 + Σ_o w_i(θ_o) g_o + Σ_{l&gt;i} a_li Ȳ_l),  (Ȳ_i, θ̄_i, τ̄_i) = K̄_iᵀ ∂f/∂(Y, θ, t) at stage i
  *   ȳ = ȳ1 + Σ_o g_o + Σ_i Ȳ_i,   θ̄ = Σ_i θ̄_i,
  *   d_o = g_oᵀ Σ_i w_i'(θ_o) K_i   (= dL/dt_o),     t̄ = Σ_i τ̄_i - Σ_o d_o,
  *   h̄ = Σ_i c_i τ̄_i + Σ_i b_i ȳ1·K_i + Σ_o (g_o·Σ_i w_i K_i - θ_o d_o) + Σ_l Ȳ_l·Σ_{j&lt;l} a_lj K_j
  * </pre>
- * Stages are recomputed from the stored state at the start of the step; only the stages the
- * step's result depends on (all of them when an output lies inside the step). For a
- * {@link TapeOdeSystem} each recomputed stage is recorded on its own small tape and swept once
- * with its cotangent, so a stage costs one evaluation of the dynamics plus one reverse sweep
- * (other systems: a derivative and a vector–Jacobian product). Both are counted in the backward
- * evaluations.
+ * A stage that was not kept is recomputed from the traced state at the start of the step (only the
+ * stages the step's result depends on, all of them when an output lies inside the step) and
+ * linearized once; it costs an evaluation of the dynamics plus a product, a kept one the product
+ * only. Both are counted in the backward evaluations.
  *
- * <p>Times. Step sizes are constants except where the solver clips a step to land on a
- * breakpoint ({@code stepTimes} or the final time): that step's size is {@code t_break - t}. The
- * steps before the first breakpoint start at {@code t_0 + Σ h}, so they move with {@code t_0};
- * the final step moves its end with {@code t_{m-1}}; an interior output time enters only through
- * {@code θ_o} (or, when it is exactly a step boundary, gets {@code g_o·f(t_o, y(t_o))}).
+ * <p>Times. Step sizes are constants except where the solver clipped a step to land on a breakpoint
+ * ({@code stepTimes}, {@code jumpTimes} or the final time; {@link StepTrace#clipped}): that step's
+ * size is {@code t_break - t}. The steps up to the first clipped one start at {@code t_0 + Σ h}, so
+ * they move with {@code t_0}; the final step moves its end with {@code t_{m-1}}; an interior output
+ * time enters only through {@code θ_o} (or, when it is exactly a step boundary, gets
+ * {@code g_o·f(t_o, y(t_o))}).
  */
 final class DirectGradient implements GradientMethod {
 
     private static final String PASS = "backward pass of backprop through the solver";
+    private static final String FORWARD = "forward pass of the ODE solve";
 
     /** Default heap budget of the recorded forward evaluations (see {@link GradientMethod#direct(long)}). */
     static final long DEFAULT_RECORD_BYTES = 8L << 20;
@@ -64,118 +74,173 @@ final class DirectGradient implements GradientMethod {
     @Override
     public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
                                SolverOptions options, boolean keep) {
-        int n = y0.length;
-        Passes.DoubleList stepEnd = new Passes.DoubleList(64);
-        Passes.DoubleList stepH = new Passes.DoubleList(64);
-        Passes.DoubleList stepStates = new Passes.DoubleList(64 * n);
-        SolverOptions o = options;
-        TapeOdeSystem recorder = keep && recordBytes > 0 && system instanceof TapeOdeSystem ts ? ts : null;
-        java.util.List<TapeOdeSystem.Recorded> calls = recorder == null ? null : new java.util.ArrayList<>();
-        Passes.DoubleList callEnd = new Passes.DoubleList(64);
-        if (keep) {
-            stepStates.addAll(y0, n);
-            o = Passes.withObserver(options, (t, h, y, r) -> {
-                stepEnd.add(t);
-                stepH.add(h);
-                stepStates.addAll(y, n);
-                if (calls != null) {
-                    callEnd.add(calls.size());
-                }
-            });
+        DenseWeights dw = DenseWeights.of(options.method()); // a method direct() cannot replay fails here
+        if (!keep) {
+            return new Pass(system, times, Passes.solve(system, y0, times, options, FORWARD), options, dw, null,
+                    null);
         }
+        StepTrace trace = new StepTrace(true);
+        Recording rec = recordBytes > 0 ? new Recording(system, recordBytes) : null;
         OdeSolution sol;
-        if (recorder != null) {
-            recorder.startRecording(calls, recordBytes);
-            try {
-                sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
-            } finally {
-                recorder.stopRecording();
+        try {
+            sol = Passes.solve(rec == null ? system : rec, y0, times, options, FORWARD, trace);
+        } catch (RuntimeException e) {
+            if (rec != null) {
+                rec.releaseAll();
             }
-        } else {
-            sol = Passes.solve(system, y0, times, o, "forward pass of the ODE solve");
+            throw e;
         }
-        long each = recorder == null ? 0 : recorder.recordedBytesEach();
-        return new Pass(system, times, sol, options, stepEnd, stepH, stepStates, calls, callEnd, each);
+        if (rec != null) {
+            rec.keepOnlyTraced(trace);
+        }
+        return new Pass(system, times, sol, options, dw, trace, rec);
     }
 
-    private static final class Pass extends SolvedPass {
-        private final Passes.DoubleList stepEnd;
-        private final Passes.DoubleList stepH;
-        private final Passes.DoubleList stepStates;
-        private final java.util.List<TapeOdeSystem.Recorded> calls;
-        private final Passes.DoubleList callEnd;
-        private final long recordedBytesEach;
+    /**
+     * The system as the forward solve sees it while recording: every evaluation is counted (its count
+     * is the solver's evaluation ordinal) and, within the heap budget, linearized and kept by
+     * ordinal with a copy of its value.
+     */
+    static final class Recording implements OdeSystem {
+        private final DifferentiableOdeSystem system;
+        private final long budget;
+        private Linearization[] kept = new Linearization[64];
+        private double[][] values = new double[64][];
+        private int calls;
+        private int recorded;
+        private int held;
+        private int cap = Integer.MAX_VALUE;
+        /** The heap of one recording (measured on the first one), with its value copy. */
+        long bytesEach;
 
-        Pass(DifferentiableOdeSystem system, double[] times, OdeSolution sol, SolverOptions options,
-             Passes.DoubleList stepEnd, Passes.DoubleList stepH, Passes.DoubleList stepStates,
-             java.util.List<TapeOdeSystem.Recorded> calls, Passes.DoubleList callEnd, long recordedBytesEach) {
-            super(system, times, sol, options);
-            this.recordedBytesEach = recordedBytesEach;
-            this.calls = calls;
-            this.callEnd = callEnd;
-            this.stepEnd = stepEnd;
-            this.stepH = stepH;
-            this.stepStates = stepStates;
+        Recording(DifferentiableOdeSystem system, long budget) {
+            this.system = system;
+            this.budget = budget;
         }
 
         @Override
-        public long storedDoubles() {
-            // a recording (the evaluation's tape with its inputs and intermediate values) counted by
-            // the heap its first instance allocated
-            long recorded = calls == null ? 0 : calls.size() * ((recordedBytesEach + 7) / 8) + callEnd.size;
-            return states.length + times.length + stepEnd.size + stepH.size + stepStates.size + recorded;
+        public void derivative(double t, double[] y, double[] dydt) {
+            int ord = calls++;
+            if (recorded >= cap) {
+                system.derivative(t, y, dydt);
+                return;
+            }
+            if (ord >= kept.length) {
+                int len = Math.max(kept.length * 2, ord + 1);
+                kept = Arrays.copyOf(kept, len);
+                values = Arrays.copyOf(values, len);
+            }
+            if (recorded == 0) {
+                // the first recording's heap allocation sizes them all: the budget gives the cap
+                long before = allocatedBytes();
+                kept[ord] = system.linearize(t, y, dydt);
+                values[ord] = dydt.clone();
+                long measured = before < 0 ? -1 : allocatedBytes() - before;
+                // arrays reused from the thread's pool are not new allocations, but are held all the same
+                long bytes = Math.max(measured, kept[ord].sizeBytes() + 8L * dydt.length);
+                bytesEach = bytes > 0 ? bytes : 8L * (4L * dydt.length + system.parameterCount());
+                cap = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / bytesEach));
+            } else {
+                kept[ord] = system.linearize(t, y, dydt);
+                values[ord] = dydt.clone();
+            }
+            recorded++;
+            held++;
+        }
+
+        /** The kept linearization of evaluation {@code ord}, or null. */
+        Linearization linearization(long ord) {
+            return ord >= 0 && ord < kept.length ? kept[(int) ord] : null;
+        }
+
+        /** The value of kept evaluation {@code ord} (do not modify). */
+        double[] value(long ord) {
+            return values[(int) ord];
+        }
+
+        /** Releases evaluation {@code ord}'s linearization, if still held. */
+        void release(long ord) {
+            if (ord >= 0 && ord < kept.length && kept[(int) ord] != null) {
+                kept[(int) ord].release();
+                kept[(int) ord] = null;
+                values[(int) ord] = null;
+                held--;
+            }
+        }
+
+        /** Releases the evaluations no accepted step refers to (rejected attempts, the initial-step heuristic's). */
+        void keepOnlyTraced(StepTrace trace) {
+            boolean[] used = new boolean[Math.min(calls, kept.length)];
+            int stages = trace.stageCount();
+            for (int k = 0; k < trace.size(); k++) {
+                for (int i = 0; i < stages; i++) {
+                    long ord = trace.stageEvaluation(k, i);
+                    if (ord >= 0 && ord < used.length) {
+                        used[(int) ord] = true;
+                    }
+                }
+            }
+            for (int ord = 0; ord < used.length; ord++) {
+                if (!used[ord]) {
+                    release(ord);
+                }
+            }
+        }
+
+        void releaseAll() {
+            for (int ord = 0; ord < kept.length; ord++) {
+                release(ord);
+            }
+        }
+
+        /** The evaluations recorded during the forward solve. */
+        int recorded() {
+            return recorded;
+        }
+
+        /** The recordings still held. */
+        int held() {
+            return held;
+        }
+
+        private static long allocatedBytes() {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            if (mx instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemoryEnabled()) {
+                return sun.getCurrentThreadAllocatedBytes();
+            }
+            return -1;
+        }
+    }
+
+    private static final class Pass extends SolvedPass {
+        private final DenseWeights dw;
+        private final StepTrace trace;
+        private final Recording rec;
+        /** The doubles one recording counts for (its heap, its value copy). */
+        private final long recordDoubles;
+        private final long forwardPeak;
+        /** The doubles kept for the backward pass when the forward pass ended. */
+        private final long stored;
+
+        Pass(DifferentiableOdeSystem system, double[] times, OdeSolution sol, SolverOptions options,
+             DenseWeights dw, StepTrace trace, Recording rec) {
+            super(system, times, sol, options);
+            this.dw = dw;
+            this.trace = trace;
+            this.rec = rec;
+            this.recordDoubles = rec == null ? 0 : (rec.bytesEach + 7) / 8;
+            long base = states.length + times.length + (trace == null ? 0 : trace.storedDoubles());
+            this.forwardPeak = base + (rec == null ? 0 : rec.recorded() * recordDoubles);
+            this.stored = base + (rec == null ? 0 : rec.held() * recordDoubles);
         }
 
         /**
-         * The forward evaluation of step {@code st}'s stage at time {@code t} and state {@code y}, if it
-         * was recorded: searched among the calls since the observer saw step {@code st - 2}, latest first,
-         * matching the time and the state to rounding.
+         * The trace (start states, times, sizes, flags, stage ordinals), the outputs, and the forward
+         * recordings the accepted steps refer to, each counted as the heap its first one took.
          */
-        private TapeOdeSystem.Recorded recorded(int st, double t, double[] y) {
-            if (calls == null) {
-                return null;
-            }
-            int hi = st < callEnd.size ? (int) callEnd.data[st] : calls.size();
-            int lo = st >= 2 ? (int) callEnd.data[st - 2] : 0;
-            double tTol = 1e-13 * Math.max(1.0, Math.abs(t));
-            for (int k = Math.min(hi, calls.size()) - 1; k >= lo; k--) {
-                TapeOdeSystem.Recorded r = calls.get(k);
-                if (r.discarded() || Math.abs(r.time - t) > tTol) {
-                    continue;
-                }
-                double[] in = r.input;
-                boolean same = true;
-                for (int q = 0; q < y.length && same; q++) {
-                    same = Math.abs(in[q] - y[q]) <= 1e-12 * (1.0 + Math.abs(y[q]));
-                }
-                if (same) {
-                    return r;
-                }
-            }
-            return null;
-        }
-
-        /** The breakpoints of the solve: step times strictly inside, then the final time. */
-        private double[] breakpoints() {
-            double t0 = times[0];
-            double tEnd = times[times.length - 1];
-            double dir = Math.signum(tEnd - t0);
-            double[] user = options.stepTimes();
-            if (user == null) {
-                return new double[] {tEnd};
-            }
-            double[] inside = Arrays.stream(user).filter(st -> dir * (st - t0) > 0 && dir * (st - tEnd) < 0)
-                    .sorted().distinct().toArray();
-            if (dir < 0) {
-                for (int i = 0, j = inside.length - 1; i < j; i++, j--) {
-                    double tmp = inside[i];
-                    inside[i] = inside[j];
-                    inside[j] = tmp;
-                }
-            }
-            double[] out = Arrays.copyOf(inside, inside.length + 1);
-            out[inside.length] = tEnd;
-            return out;
+        @Override
+        public long storedDoubles() {
+            return stored;
         }
 
         @Override
@@ -185,45 +250,34 @@ final class DirectGradient implements GradientMethod {
             } finally {
                 // the forward recordings have served: their arrays go back to the thread's pool for
                 // the next solve (a second backward of this pass recomputes the stages instead)
-                if (calls != null) {
-                    for (TapeOdeSystem.Recorded r : calls) {
-                        r.discard();
-                    }
+                if (rec != null) {
+                    rec.releaseAll();
                 }
             }
         }
 
         private BackwardResult sweep(double[] g) {
             int m = times.length;
-            int steps = stepEnd.size;
-            if (steps == 0) {
+            if (trace == null || trace.size() == 0) {
                 throw new IllegalStateException("backprop through the solver: no steps were recorded "
                         + "(the forward pass ran without a tape that requires gradients)");
             }
+            int steps = trace.size();
             int n = system.dimension();
             int p = system.parameterCount();
-            DenseWeights dw = DenseWeights.of(options.tableau());
-            double[] ends = stepEnd.data;
-            double[] hs = stepH.data;
+            long peakBefore = Math.max(forwardPeak, stored);
             double t0 = times[0];
-
-            // breakpoint hits: the steps whose size was clipped
-            double[] bps = breakpoints();
-            boolean[] hit = new boolean[steps];
-            int firstHit = -1;
-            for (int k = 0, bi = 0; k < steps && bi < bps.length; k++) {
-                if (ends[k] == bps[bi]) {
-                    hit[k] = true;
-                    bi++;
-                    if (firstHit < 0) {
-                        firstHit = k;
-                    }
-                }
-            }
-            if (firstHit < 0 || ends[steps - 1] != times[m - 1]) {
+            if (trace.endTime(steps - 1) != times[m - 1]) {
                 throw new IllegalStateException("backprop through the solver: the recorded steps end at t="
-                        + ends[steps - 1] + ", not at the last output time " + times[m - 1]
-                        + "; was the solve stopped early?");
+                        + trace.endTime(steps - 1) + ", not at the last output time " + times[m - 1]
+                        + "; was the solve stopped early (by a step handler)?");
+            }
+            int firstClipped = steps - 1;
+            for (int k = 0; k < steps; k++) {
+                if (trace.clipped(k)) {
+                    firstClipped = k;
+                    break;
+                }
             }
             // outputs: the step each lies in, whether it is that step's end, its θ
             int[] outStep = new int[m];
@@ -231,11 +285,13 @@ final class DirectGradient implements GradientMethod {
             double[] theta = new double[m];
             int o = 1;
             for (int k = 0; k < steps && o < m; k++) {
-                double start = k == 0 ? t0 : ends[k - 1];
-                while (o < m && (times[o] - ends[k]) * hs[k] <= 0) {
+                double start = trace.startTime(k);
+                double end = trace.endTime(k);
+                double h = trace.stepSize(k);
+                while (o < m && (times[o] - end) * h <= 0) {
                     outStep[o] = k;
-                    atEnd[o] = times[o] == ends[k];
-                    theta[o] = (times[o] - start) / hs[k];
+                    atEnd[o] = times[o] == end;
+                    theta[o] = (times[o] - start) / h;
                     o++;
                 }
             }
@@ -244,25 +300,24 @@ final class DirectGradient implements GradientMethod {
                         + " lies beyond the recorded steps");
             }
 
-            Reverse r = new Reverse(g, n, p, m, steps - 1, dw, outStep, atEnd, theta);
+            Reverse r = new Reverse(g, n, p, m, steps - 1, outStep, atEnd, theta);
             for (int st = steps - 1; st >= 0; st--) {
-                double t = st == 0 ? t0 : ends[st - 1];
-                double h = hs[st];
-                r.step(st, t, h);
-                // times: steps up to the first breakpoint start at t_0 + Σh; clipped steps end on it
-                if (st <= firstHit) {
+                r.step(st);
+                // times: steps up to the first clipped one start at t_0 + Σh; a clipped step ends on
+                // its breakpoint, h = t_break - t
+                if (st <= firstClipped) {
                     r.dtimes[0] += r.tBar;
-                    if (hit[st]) {
+                    if (trace.clipped(st)) {
                         r.dtimes[0] -= r.hBar;
                     }
                 }
-                if (st == steps - 1) {
+                if (st == steps - 1 && trace.clipped(st)) {
                     r.dtimes[m - 1] += r.hBar;
                 }
                 int bad = NonFiniteStateException.firstNonFinite(r.ybar);
                 if (bad >= 0) {
-                    throw new NonFiniteStateException(PASS + ": adjoint state a[" + bad + "]", t, h, bad,
-                            r.ybar[bad]);
+                    throw new NonFiniteStateException(PASS, "adjoint state a[" + bad + "]", trace.startTime(st),
+                            trace.stepSize(st), bad, r.ybar[bad]);
                 }
             }
             double[] ybar = r.ybar;
@@ -270,7 +325,7 @@ final class DirectGradient implements GradientMethod {
                 ybar[i] += g[i];
             }
             int total = dw.total;
-            long peak = storedDoubles() + 3L * total * n + 4L * n + 2L * p + 2L * m * total;
+            long peak = peakBefore + 3L * total * n + 4L * n + 2L * p + 2L * m * total;
             return new BackwardResult(ybar, r.thBar, r.dtimes, new SolverStats(r.evals, steps, 0), Double.NaN, peak);
         }
 
@@ -286,7 +341,6 @@ final class DirectGradient implements GradientMethod {
             private final int n;
             private final int p;
             private final int lastStep;
-            private final DenseWeights dw;
             private final int total;
             private final double[][] a;
             private final double[] b;
@@ -294,9 +348,9 @@ final class DirectGradient implements GradientMethod {
             private final int[] outStep;
             private final boolean[] atEnd;
             private final double[] theta;
-            /** Tape-backed dynamics: forward-recorded stages are only swept, others recorded here once. */
-            private final TapeOdeSystem recorder;
-            private final TapeOdeSystem.Recorded[] rec;
+            /** Whether the trace has the ordinal of every extended stage. */
+            private final boolean ordinals;
+            private final Linearization[] lin;
             private final double[][] kk;
             private final double[][] yStage;
             private final double[][] yBar;
@@ -319,13 +373,11 @@ final class DirectGradient implements GradientMethod {
             private double tBar;
             private double hBar;
 
-            Reverse(double[] g, int n, int p, int m, int lastStep, DenseWeights dw, int[] outStep,
-                    boolean[] atEnd, double[] theta) {
+            Reverse(double[] g, int n, int p, int m, int lastStep, int[] outStep, boolean[] atEnd, double[] theta) {
                 this.g = g;
                 this.n = n;
                 this.p = p;
                 this.lastStep = lastStep;
-                this.dw = dw;
                 this.total = dw.total;
                 this.a = dw.a;
                 this.b = dw.b;
@@ -333,8 +385,8 @@ final class DirectGradient implements GradientMethod {
                 this.outStep = outStep;
                 this.atEnd = atEnd;
                 this.theta = theta;
-                this.recorder = system instanceof TapeOdeSystem ts ? ts : null;
-                this.rec = new TapeOdeSystem.Recorded[total];
+                this.ordinals = rec != null && trace.stageCount() == total;
+                this.lin = new Linearization[total];
                 this.kk = new double[total][n];
                 this.yStage = new double[total][n];
                 this.yBar = new double[total][n];
@@ -352,11 +404,13 @@ final class DirectGradient implements GradientMethod {
                 this.oHi = m - 1;
             }
 
-            /**
-             * Step {@code st} from {@code (t, stored state)} with size {@code h}: ȳ, θ̄, the output
-             * time gradients, t̄ and h̄.
-             */
-            void step(int st, double t, double h) {
+            /** Step {@code st} of the trace: ȳ, θ̄, the output time gradients, t̄ and h̄. */
+            void step(int st) {
+                double t = trace.startTime(st);
+                double h = trace.stepSize(st);
+                double tEnd = trace.endTime(st);
+                boolean afterJump = trace.afterJump(st);
+                boolean beforeJump = trace.endsAtJump(st);
                 tBar = 0;
                 hBar = 0;
                 endOutputs(st);
@@ -370,15 +424,36 @@ final class DirectGradient implements GradientMethod {
                 for (int oi = inLo; oi <= oHi; oi++) {
                     dw.weights(theta[oi], w[oi], wd[oi]);
                 }
-                System.arraycopy(stepStates.data, st * n, y, 0, n);
+                trace.startState(st, y);
                 int count = interp ? total : dw.s;
-                recomputeStages(st, t, h, count, interp);
-                reverseStages(t, h, count, inLo);
+                recomputeStages(st, t, h, tEnd, afterJump, beforeJump, count, interp);
+                reverseStages(count, inLo, h);
                 stepSizeFromStages(count);
                 interiorOutputs(inLo);
                 startCotangent(count, inLo);
                 oHi = oLo;
                 System.arraycopy(kk[0], 0, nextK0, 0, n);
+                releaseKept(st);
+            }
+
+            /**
+             * Hands back the forward recordings step {@code st} used, except its first stage, which
+             * is the previous step's last (FSAL, or {@code f(t + h, y1)}), and the next step's first.
+             */
+            private void releaseKept(int st) {
+                if (!ordinals) {
+                    return;
+                }
+                long first = trace.stageEvaluation(st, 0);
+                for (int i = 1; i < total; i++) {
+                    long ord = trace.stageEvaluation(st, i);
+                    if (ord != first) {
+                        rec.release(ord);
+                    }
+                }
+                if (st < lastStep) {
+                    rec.release(trace.stageEvaluation(st + 1, 0));
+                }
             }
 
             /**
@@ -403,11 +478,20 @@ final class DirectGradient implements GradientMethod {
                 }
             }
 
-            /** Forward: the stage inputs and derivatives, recorded or found among the forward recordings. */
-            private void recomputeStages(int st, double t, double h, int count, boolean interp) {
+            /** Forward: the stage derivatives, kept from the forward solve or recomputed and linearized. */
+            private void recomputeStages(int st, double t, double h, double tEnd, boolean afterJump,
+                                         boolean beforeJump, int count, boolean interp) {
                 for (int i = 0; i < count; i++) {
                     done[i] = interp || dw.neededForStep[i];
                     if (!done[i]) {
+                        continue;
+                    }
+                    fresh[i] = false;
+                    long ord = ordinals ? trace.stageEvaluation(st, i) : -1;
+                    Linearization kept = ord >= 0 ? rec.linearization(ord) : null;
+                    if (kept != null) {
+                        lin[i] = kept;
+                        System.arraycopy(rec.value(ord), 0, kk[i], 0, n);
                         continue;
                     }
                     double[] yi = yStage[i];
@@ -423,48 +507,33 @@ final class DirectGradient implements GradientMethod {
                             }
                         }
                     }
-                    rec[i] = null;
-                    fresh[i] = false;
-                    TapeOdeSystem.Recorded kept = recorded(st, t + c[i] * h, yi);
-                    if (kept != null) {
-                        rec[i] = kept;
-                        System.arraycopy(kept.output(), 0, kk[i], 0, n);
-                        continue;
-                    }
-                    if (recorder != null) {
-                        rec[i] = recorder.record(t + c[i] * h, yi, kk[i], true, p > 0, true);
-                        fresh[i] = true;
-                    } else {
-                        system.derivative(t + c[i] * h, yi, kk[i]);
-                    }
+                    lin[i] = system.linearize(dw.stageTime(i, t, h, tEnd, afterJump, beforeJump), yi, kk[i]);
+                    fresh[i] = true;
                     evals++;
                 }
             }
 
             /** Reverse: the stages last to first, K̄_i and its vector–Jacobian product. */
-            private void reverseStages(double t, double h, int count, int inLo) {
+            private void reverseStages(int count, int inLo, double h) {
                 for (int i = count - 1; i >= 0; i--) {
                     if (!done[i]) {
                         continue;
                     }
                     if (!stageCotangent(i, count, inLo, h)) {
                         Arrays.fill(yBar[i], 0.0);
-                        continue;
-                    }
-                    if (rec[i] != null) {
-                        rec[i].vectorJacobianProduct(kBar, yBar[i], p > 0 ? thTmp : null, tau);
-                        if (fresh[i]) {
-                            rec[i].discard(); // recomputed here, used once
-                        }
                     } else {
-                        system.vectorJacobianProduct(t + c[i] * h, yStage[i], kBar, null, yBar[i], thTmp, tau);
+                        lin[i].vectorJacobianProduct(kBar, yBar[i], p > 0 ? thTmp : null, tau);
+                        evals++;
+                        for (int q = 0; q < p; q++) {
+                            thBar[q] += thTmp[q];
+                        }
+                        tBar += tau[0];
+                        hBar += c[i] * tau[0];
                     }
-                    evals++;
-                    for (int q = 0; q < p; q++) {
-                        thBar[q] += thTmp[q];
+                    if (fresh[i]) {
+                        lin[i].release(); // recomputed here, used once
                     }
-                    tBar += tau[0];
-                    hBar += c[i] * tau[0];
+                    lin[i] = null;
                 }
             }
 

@@ -9,7 +9,7 @@ import dev.neuralode.solvers.DenseSolution;
 import dev.neuralode.solvers.ErrorNorm;
 import dev.neuralode.solvers.OdeSolvers;
 import dev.neuralode.solvers.SolverOptions;
-import dev.neuralode.solvers.StepObserver;
+import dev.neuralode.solvers.step.StepHandler;
 import java.util.Arrays;
 
 /** Shared plumbing of the gradient methods (package-private). */
@@ -18,40 +18,31 @@ final class Passes {
     private Passes() {
     }
 
-    /** Runs a solve, naming the pass in any failure. */
-    static OdeSolution solve(OdeSystem f, double[] y0, double[] times, SolverOptions o, String pass) {
+    /**
+     * Runs a solve with our own step handlers attached to this call only (the options, and the
+     * user's handler in them, are left as they are), naming the pass in any failure.
+     */
+    static OdeSolution solve(OdeSystem f, double[] y0, double[] times, SolverOptions o, String pass,
+                             StepHandler... handlers) {
         try {
-            return OdeSolvers.solve(f, y0, times, o);
+            return OdeSolvers.solve(f, y0, times, o, handlers);
         } catch (NonFiniteStateException e) {
-            throw rethrow(e, pass);
+            throw e.inPass(pass);
         } catch (OdeSolveException e) {
             throw rethrow(e, pass);
         }
     }
 
-    /** Runs a dense solve, naming the pass in any failure. */
+    /** Runs a dense solve with our own step handlers, naming the pass in any failure. */
     static DenseSolution solveDense(OdeSystem f, double[] y0, double t0, double t1, SolverOptions o,
-                                    String pass) {
+                                    String pass, StepHandler... handlers) {
         try {
-            return OdeSolvers.solveDense(f, y0, t0, t1, o);
+            return OdeSolvers.solveDense(f, y0, t0, t1, o, handlers);
         } catch (NonFiniteStateException e) {
-            throw rethrow(e, pass);
+            throw e.inPass(pass);
         } catch (OdeSolveException e) {
             throw rethrow(e, pass);
         }
-    }
-
-    private static NonFiniteStateException rethrow(NonFiniteStateException e, String pass) {
-        if (e.getMessage() != null && e.getMessage().contains(" pass")) {
-            return e; // already names its pass (thrown by one of our own systems)
-        }
-        String msg = e.getMessage() == null ? "" : e.getMessage();
-        int cut = msg.indexOf(" is not finite");
-        String what = cut > 0 ? msg.substring(0, cut) : "state";
-        NonFiniteStateException r = new NonFiniteStateException(pass + ": " + what, e.time(), e.stepSize(),
-                e.component(), e.value());
-        r.initCause(e);
-        return r;
     }
 
     private static OdeSolveException rethrow(OdeSolveException e, String pass) {
@@ -60,19 +51,12 @@ final class Passes {
         return r;
     }
 
-    /** Options of a forward re-solve: the forward options without the user's observer. */
-    static SolverOptions withoutObserver(SolverOptions o) {
-        return o.observer() == null ? o : o.toBuilder().observer(null).build();
-    }
-
-    /** Chains the user's observer (if any) after ours. */
-    static SolverOptions withObserver(SolverOptions o, StepObserver ours) {
-        StepObserver user = o.observer();
-        StepObserver both = user == null ? ours : (t, h, y, r) -> {
-            ours.onStep(t, h, y, r);
-            user.onStep(t, h, y, r);
-        };
-        return o.toBuilder().observer(both).build();
+    /**
+     * The forward options without the user's step handler, for the solves a gradient method runs on
+     * its own behalf (re-solves in a backward pass): the user's handler sees the forward solve only.
+     */
+    static SolverOptions withoutUserHandler(SolverOptions o) {
+        return o.handler() == null ? o : o.toBuilder().handler(null).build();
     }
 
     /**
@@ -82,7 +66,7 @@ final class Passes {
     static SolverOptions backwardOptions(SolverOptions forward, AdjointOptions adj, int n, int copies,
                                          int total) {
         SolverOptions base = adj.solver() != null ? adj.solver() : forward;
-        SolverOptions.Builder b = base.toBuilder().observer(null);
+        SolverOptions.Builder b = base.toBuilder().handler(null);
         double[] atolVec = base.atolVector();
         if (atolVec != null && atolVec.length != total) {
             if (atolVec.length != n) {
@@ -196,7 +180,7 @@ final class Passes {
                 part = "time adjoint at";
             }
         }
-        throw new NonFiniteStateException(pass + ": " + part, t, Double.NaN, bad, v[bad]);
+        throw new NonFiniteStateException(pass, part, t, Double.NaN, bad, v[bad]);
     }
 
     /** Growable array of doubles. */

@@ -4,6 +4,7 @@ import dev.neuralode.autodiff.Parameter;
 import dev.neuralode.autodiff.Tape;
 import dev.neuralode.autodiff.Tensor;
 import dev.neuralode.core.DifferentiableOdeSystem;
+import dev.neuralode.core.Linearization;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -26,6 +27,10 @@ import org.ejml.data.DMatrixRMaj;
  * {@code aᵀ∂f/∂y}, {@code aᵀ∂f/∂θ} and {@code aᵀ∂f/∂t} together ({@link Tape#gradients}; the
  * parameters' accumulated gradients are not touched).
  *
+ * <p><b>Linearizations.</b> {@link #linearize} records one call on its own tape and keeps it: the
+ * products at that point are then reverse sweeps of the kept tape only (backprop through the
+ * solver keeps the forward stages this way, within its heap budget).
+ *
  * <p>The flat parameter vector is the parameters of {@link Dynamics#parameters()} in order
  * (duplicates removed), each row-major.
  *
@@ -46,10 +51,6 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
     private final Tensor tScratch;
     private final Tensor hScratch;
     private long evaluations;
-    private java.util.List<Recorded> sink;
-    private int sinkCap;
-    private long sinkBudget;
-    private long recordBytes;
 
     /**
      * Wraps a dynamics for states of shape {@code batch × dim}.
@@ -174,22 +175,6 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
 
     @Override
     public void derivative(double t, double[] y, double[] dydt) {
-        if (sink != null && sink.size() < sinkCap) {
-            if (sink.isEmpty()) {
-                // the first recording's heap allocation sizes them all: the budget gives the cap
-                long before = allocatedBytes();
-                sink.add(record(t, y, dydt, true, parameterCount > 0, true));
-                Recorded first = sink.get(0);
-                long bytes = before < 0 ? -1 : allocatedBytes() - before;
-                // arrays reused from the thread's pool are not new allocations, but are held all the same
-                bytes = Math.max(bytes, first.tape.ownedBytes() + 8L * batch * dim);
-                recordBytes = bytes > 0 ? bytes : 8L * (4L * batch * dim + parameterCount);
-                sinkCap = (int) Math.max(1, Math.min(sinkCap, sinkBudget / recordBytes));
-            } else {
-                sink.add(record(t, y, dydt, true, parameterCount > 0, true));
-            }
-            return;
-        }
         tValue.data[0] = t;
         System.arraycopy(y, 0, hValue.data, 0, batch * dim);
         try {
@@ -207,52 +192,30 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
                                       double[] aDtheta, double[] aDt) {
         Recorded r = record(t, y, dydt, aDy != null, aDtheta != null, aDt != null);
         if (aDy == null && aDtheta == null && aDt == null) {
-            r.discard();
+            r.release();
             return;
         }
         r.vectorJacobianProduct(a, aDy, aDtheta, aDt);
-        r.discard();
+        r.release();
     }
 
     /**
-     * Until {@link #stopRecording()}, {@link #derivative} records its evaluations, each on its own
-     * tape (as {@link #record} does), and appends them to {@code sink}, as long as they fit in
-     * {@code budgetBytes}; later evaluations take the no-grad path. The size of one recording is
-     * the heap its first evaluation allocated on this thread (where the JVM reports it; otherwise
-     * an estimate from the state and parameter sizes). Used by backprop through the solver to keep
-     * the forward solve's stages.
+     * Evaluates {@code f(t, y)} on a fresh recording tape and keeps the tape: each later
+     * vector–Jacobian product at this point is one reverse sweep of it, without evaluating the
+     * dynamics again (the {@link DifferentiableOdeSystem#linearize} contract; backprop through the
+     * solver keeps its forward stages this way). The recording holds the tape's op results and a
+     * copy of {@code y}; {@link Linearization#release()} hands the arrays back to the thread's pool.
+     * Products with respect to the state, the time and (if there are any) the parameters can be
+     * taken. Counted in {@link #evaluations()}.
      *
-     * @param sink        receives the recordings in call order
-     * @param budgetBytes the most heap the recordings may take, at least 1
+     * @param t    the time
+     * @param y    the state, length {@code n}. Not modified (copied).
+     * @param dydt receives {@code f(t, y)}. Modified.
+     * @return the recorded linearization; must be used and released on this thread
      */
-    void startRecording(java.util.List<Recorded> sink, long budgetBytes) {
-        this.sink = sink;
-        this.sinkCap = Integer.MAX_VALUE;
-        this.sinkBudget = budgetBytes;
-        this.recordBytes = 0;
-    }
-
-    /**
-     * The size in bytes of one recording of the last {@link #startRecording} (measured on its first
-     * recording), or 0 if nothing was recorded.
-     *
-     * @return bytes per recorded evaluation
-     */
-    long recordedBytesEach() {
-        return recordBytes;
-    }
-
-    private static long allocatedBytes() {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        if (mx instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemoryEnabled()) {
-            return sun.getCurrentThreadAllocatedBytes();
-        }
-        return -1;
-    }
-
-    /** Ends {@link #startRecording}: {@link #derivative} records nothing any more. */
-    void stopRecording() {
-        this.sink = null;
+    @Override
+    public Linearization linearize(double t, double[] y, double[] dydt) {
+        return record(t, y, dydt, true, parameterCount > 0, true);
     }
 
     /**
@@ -297,31 +260,26 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
         for (Tensor p : paramLeaves) {
             wrt[w++] = p;
         }
-        return new Recorded(t, hv.data, tape, out, wrt, wrtY, wrtTheta, wrtT);
+        return new Recorded(hv.data, tape, out, wrt, wrtY, wrtTheta, wrtT);
     }
 
     /**
      * One evaluation of the dynamics recorded on its own tape (package-private); see
-     * {@link #record}. Its vector–Jacobian product may be taken once.
+     * {@link #record}. Its vector–Jacobian products may be taken until it is released.
      */
-    final class Recorded {
+    final class Recorded implements Linearization {
         private final Tape tape;
         private final Tensor out;
         private final Tensor[] wrt;
         private final boolean wrtY;
         private final boolean wrtTheta;
         private final boolean wrtT;
-        private boolean discarded;
+        private final int inputBytes;
+        private boolean released;
 
-        /** The time of the evaluation. */
-        final double time;
-        /** The state it was evaluated at (owned copy, not to be modified). */
-        final double[] input;
-
-        private Recorded(double time, double[] input, Tape tape, Tensor out, Tensor[] wrt, boolean wrtY,
-                         boolean wrtTheta, boolean wrtT) {
-            this.time = time;
-            this.input = input;
+        private Recorded(double[] input, Tape tape, Tensor out, Tensor[] wrt, boolean wrtY, boolean wrtTheta,
+                         boolean wrtT) {
+            this.inputBytes = 8 * input.length;
             this.tape = tape;
             this.out = out;
             this.wrt = wrt;
@@ -331,44 +289,42 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
         }
 
         /**
-         * The value {@code f(time, input)}.
-         *
-         * @return the live output array (do not modify)
-         */
-        double[] output() {
-            return out.value().data;
-        }
-
-        /**
          * Hands the arrays of this recording back to the thread's pool ({@link Tape#close()});
-         * afterwards neither {@link #output()} nor {@link #vectorJacobianProduct} may be used.
-         * Must run on the thread that recorded. Idempotent.
+         * afterwards no product may be taken. Must run on the thread that recorded. Idempotent.
          */
-        void discard() {
-            discarded = true;
+        @Override
+        public void release() {
+            released = true;
             tape.close();
         }
 
         /**
-         * Whether {@link #discard()} was called.
+         * The heap the recording holds: its tape's op results (values and the gradients of products
+         * taken so far) and the copy of the state.
          *
-         * @return true once discarded
+         * @return bytes, 0 once released
          */
-        boolean discarded() {
-            return discarded;
+        @Override
+        public long sizeBytes() {
+            return released ? 0 : tape.ownedBytes() + inputBytes;
         }
 
         /**
          * Writes {@code aᵀ∂f/∂y}, {@code aᵀ∂f/∂θ}, {@code aᵀ∂f/∂t} of the recorded evaluation into the
-         * non-null outputs (each must have been announced at {@link #record}). The recording stays
-         * usable until {@link #discard()}.
+         * non-null outputs (each must have been announced at {@link #record}): one reverse sweep of
+         * the recorded tape. The recording stays usable until {@link #release()}.
          *
          * @param a       the cotangent, length at least {@code n}. Not modified.
          * @param aDy     receives {@code aᵀ∂f/∂y}, or {@code null}
          * @param aDtheta receives {@code aᵀ∂f/∂θ}, or {@code null}
          * @param aDt     receives {@code aᵀ∂f/∂t} in element 0, or {@code null}
+         * @throws IllegalStateException if released, or if a product was not announced
          */
-        void vectorJacobianProduct(double[] a, double[] aDy, double[] aDtheta, double[] aDt) {
+        @Override
+        public void vectorJacobianProduct(double[] a, double[] aDy, double[] aDtheta, double[] aDt) {
+            if (released) {
+                throw new IllegalStateException("vectorJacobianProduct: this recorded evaluation was released");
+            }
             int n = batch * dim;
             if ((aDy != null && !wrtY) || (aDtheta != null && !wrtTheta) || (aDt != null && !wrtT)) {
                 throw new IllegalStateException("vectorJacobianProduct: asked for a product that was not "

@@ -6,8 +6,8 @@ import dev.neuralode.autodiff.Tape;
 import dev.neuralode.core.OdeSolution;
 import dev.neuralode.solvers.OdeSolvers;
 import dev.neuralode.solvers.SolverOptions;
-import java.util.ArrayList;
-import java.util.List;
+import dev.neuralode.solvers.explicit.ButcherTableau;
+import dev.neuralode.solvers.step.StepTrace;
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
@@ -35,24 +35,28 @@ class DirectInterpolationTest {
         // outputs at θ = 0.37 of the fourth step and θ = 0.81 of the sixth
         double[] times = {0.0, 0.337, 0.581, 0.9};
         SolverOptions o = SolverOptions.builder().method(method).stepSize(h).build();
-        List<double[]> starts = new ArrayList<>();
-        starts.add(y0.clone());
-        OdeSolution sol = OdeSolvers.solve(sys, y0, times, o.toBuilder()
-                .observer((t, hh, y, r) -> starts.add(y.clone())).build());
-        DenseWeights dw = DenseWeights.of(o.tableau());
+        StepTrace trace = new StepTrace(true);
+        OdeSolution sol = OdeSolvers.solve(sys, y0, times, o, trace);
+        DenseWeights dw = DenseWeights.of(o.method());
         double[] w = new double[dw.total];
         double[] wd = new double[dw.total];
         int[] stepOf = {3, 5};
         for (int q = 0; q < 2; q++) {
             int st = stepOf[q];
-            double t = st * h;
-            double theta = (times[q + 1] - t) / h;
-            double[][] k = stages(sys, dw, starts.get(st), t, h);
+            double t = trace.startTime(st);
+            assertThat(t).isCloseTo(st * h, org.assertj.core.data.Offset.offset(1e-12));
+            // the solver's own step size: a difference of step times, h to rounding
+            double hs = trace.stepSize(st);
+            assertThat(hs).isCloseTo(h, org.assertj.core.data.Offset.offset(1e-15));
+            double theta = (times[q + 1] - t) / hs;
+            double[] start = new double[4];
+            trace.startState(st, start);
+            double[][] k = stages(sys, dw, start, t, hs, trace.endTime(st));
             dw.weights(theta, w, wd);
-            double[] y = starts.get(st).clone();
+            double[] y = start.clone();
             for (int j = 0; j < dw.total; j++) {
                 for (int i = 0; i < 4; i++) {
-                    y[i] += h * w[j] * k[j][i];
+                    y[i] += hs * w[j] * k[j][i];
                 }
             }
             for (int i = 0; i < 4; i++) {
@@ -81,7 +85,8 @@ class DirectInterpolationTest {
         }
     }
 
-    private static double[][] stages(TapeOdeSystem sys, DenseWeights dw, double[] y, double t, double h) {
+    private static double[][] stages(TapeOdeSystem sys, DenseWeights dw, double[] y, double t, double h,
+                                     double tEnd) {
         int n = y.length;
         double[][] k = new double[dw.total][n];
         for (int i = 0; i < dw.total; i++) {
@@ -91,7 +96,7 @@ class DirectInterpolationTest {
                     yi[q] += h * dw.a[i][j] * k[j][q];
                 }
             }
-            sys.derivative(t + dw.c[i] * h, yi, k[i]);
+            sys.derivative(dw.stageTime(i, t, h, tEnd, false, false), yi, k[i]);
         }
         return k;
     }
@@ -166,7 +171,7 @@ class DirectInterpolationTest {
         assertThat(direct.stats().forwardEvaluations()).isEqualTo(plain.stats().functionEvaluations());
         assertThat(direct.stats().forwardSteps()).isEqualTo(plain.stats().acceptedSteps());
         assertThat(direct.stats().forwardEvaluations()).isEqualTo(adjoint.stats().forwardEvaluations());
-        if (o.tableau().order() >= 5) {
+        if (((ButcherTableau) o.method()).order() >= 5) {
             // fewer steps than output intervals: outputs really are interpolated
             assertThat(direct.stats().forwardSteps()).isLessThan(times.length - 1);
         }
@@ -204,7 +209,7 @@ class DirectInterpolationTest {
         long steps = kept.stats().forwardSteps();
         assertThat(kept.stats().backwardEvaluations()).isLessThan(recomputed.stats().backwardEvaluations());
         assertThat(recomputed.stats().backwardEvaluations() - kept.stats().backwardEvaluations())
-                .isGreaterThanOrEqualTo(steps * (o.tableau().stages() - 1));
+                .isGreaterThanOrEqualTo(steps * (((ButcherTableau) o.method()).stages() - 1));
         assertThat(partly.stats().backwardEvaluations()).isStrictlyBetween(
                 kept.stats().backwardEvaluations(), recomputed.stats().backwardEvaluations());
     }
