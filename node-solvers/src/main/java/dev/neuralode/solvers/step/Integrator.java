@@ -254,7 +254,13 @@ public final class Integrator {
         for (int i = 0; i < n; i++) {
             ytmp[i] = y[i] + dir * h0 * f0[i];
         }
-        stepper.evaluate(t0 + dir * h0, ytmp, f1);
+        // h0 <= |tEnd - t0|, but t0 + dir·h0 may still round past tEnd: f is never evaluated outside
+        // the interval (a system defined only on it, such as an adjoint over a dense solution, fails)
+        double tProbe = t0 + dir * h0;
+        if (dir * (tProbe - tEnd) > 0) {
+            tProbe = tEnd;
+        }
+        stepper.evaluate(tProbe, ytmp, f1);
         for (int i = 0; i < n; i++) {
             scaled[i] = (f1[i] - f0[i]) / (tolerance.atol(i) + rtol * Math.abs(y[i]));
         }
