@@ -42,4 +42,29 @@ class PassesTest {
             assertThatCode(() -> Passes.checkFinite(finite, n, p, withY, 0.25, "pass")).doesNotThrowAnyException();
         }
     }
+
+    @Test
+    void aSolveFailureIsNamedByItsPassFromTheExceptionsFields() {
+        dev.neuralode.core.OdeSystem blowUp = (t, y, dydt) -> dydt[0] = t > 0.5 ? Double.NaN : y[0];
+        dev.neuralode.solvers.SolverOptions o = dev.neuralode.solvers.SolverOptions.builder().method("rk4")
+                .stepSize(0.1).build();
+        assertThatThrownBy(() -> Passes.solve(blowUp, new double[] {1}, new double[] {0, 1}, o, "forward pass"))
+                .isInstanceOfSatisfying(NonFiniteStateException.class, e -> {
+                    assertThat(e.pass()).isEqualTo("forward pass");
+                    assertThat(e.quantity()).isEqualTo("derivative");
+                    assertThat(e.getCause()).isInstanceOf(NonFiniteStateException.class);
+                    assertThat(((NonFiniteStateException) e.getCause()).pass()).isNull();
+                    assertThat(e.time()).isBetween(0.5, 0.7);
+                    assertThat(e).hasMessageStartingWith("forward pass: derivative is not finite at t=")
+                            .hasMessageContaining("component 0 = NaN").hasMessageContaining("step size h=");
+                });
+        // thrown by one of our own systems with its pass already named: passed on as it is
+        NonFiniteStateException own = new NonFiniteStateException("backward pass of X", "adjoint state a[0]", 0.3,
+                Double.NaN, 0, Double.NaN);
+        dev.neuralode.core.OdeSystem named = (t, y, dydt) -> {
+            throw own;
+        };
+        assertThatThrownBy(() -> Passes.solve(named, new double[] {1}, new double[] {0, 1}, o, "forward pass"))
+                .isSameAs(own);
+    }
 }
