@@ -68,21 +68,32 @@ public interface GradientMethod {
 
     /**
      * Backpropagation through the solver: the exact gradient of the discrete computation the
-     * solver performed. The accepted steps (start time, step size, state) are recorded in the
-     * forward pass; the backward pass runs the reverse sweep of each Runge–Kutta step, stage by
-     * stage, with the tableau's coefficients, using the system's vector–Jacobian products.
-     * Step sizes are treated as constants, as Diffrax does, except that a step the solver clipped
-     * onto a breakpoint (the last output time, {@code stepTimes}) has size {@code t_break - t}: the
-     * steps before the first breakpoint move with {@code t_0}, the last step ends on
-     * {@code t_{m-1}}, and interior output times enter through the interpolant, so the time
-     * gradients are those of the arithmetic performed (exact for fixed steps), but the dependence
-     * of the step-size controller's choices on the state is ignored. The steps are exactly those of the plain
-     * solve (same evaluations); outputs between step boundaries come from the solver's dense
-     * interpolant (cubic Hermite, the dopri5 and tsit5 order-4 extensions, DOP853's order-7 dense
-     * output), which is linear in the step's start state and stage derivatives and is
-     * differentiated with them.
-     * Memory: one state per accepted step, plus the recorded tapes of forward evaluations up to
-     * 8 MiB (see {@link #direct(long)}; larger budgets cost garbage-collection time on long solves).
+     * solver performed, for an explicit Runge–Kutta method (a
+     * {@link dev.neuralode.solvers.explicit.ButcherTableau}, built-in or the user's own). The forward
+     * pass is the plain solve (same steps, same evaluations) with a
+     * {@link dev.neuralode.solvers.step.StepTrace} of the accepted steps (start state and time, size,
+     * end time, whether the step was clipped to a breakpoint or starts after a jump time, and the
+     * evaluation ordinal of each stage); the backward pass runs the reverse sweep of each step,
+     * stage by stage, with the tableau's coefficients and stage times
+     * ({@link dev.neuralode.solvers.explicit.ButcherTableau#stageTime}), using the system's
+     * vector–Jacobian products. Step sizes are treated as constants, as Diffrax does, except that a
+     * step the solver clipped onto a breakpoint (the last output time, {@code stepTimes},
+     * {@code jumpTimes}) has size {@code t_break - t}: the steps up to the first clipped one move
+     * with {@code t_0}, the last step ends on {@code t_{m-1}}, and interior output times enter
+     * through the interpolant, so the time gradients are those of the arithmetic performed (exact
+     * for fixed steps), but the dependence of the step-size controller's choices on the state is
+     * ignored. Outputs between step boundaries come from the tableau's own
+     * {@link dev.neuralode.solvers.explicit.ContinuousExtension}
+     * {@code y(t + θh) = y + h Σ_j w_j(θ) K_j} (cubic Hermite, the dopri5 and tsit5 order-4
+     * extensions, DOP853's order-7 dense output, or a user tableau's own), which is linear in the
+     * step's start state and the extended stages and is differentiated with them.
+     * Memory: the step trace (one state and a few numbers per accepted step), plus the forward
+     * evaluations kept as {@link dev.neuralode.core.Linearization}s up to 8 MiB (see
+     * {@link #direct(long)}; larger budgets cost garbage-collection time on long solves).
+     *
+     * <p>A method that is not a Butcher tableau is refused by {@link #forward} with an
+     * {@link IllegalArgumentException} naming it, before any work: use {@link #adjoint()} or
+     * {@link #checkpointed()} for it.
      *
      * @return the method
      */
@@ -91,15 +102,20 @@ public interface GradientMethod {
     }
 
     /**
-     * Backpropagation through the solver (see {@link #direct()}) keeping, for a {@link Dynamics},
-     * the recorded tapes of the forward solve's evaluations as long as they fit in
-     * {@code recordBytes} of heap (the size of one recording is the heap its first evaluation
-     * allocated). The backward pass sweeps those tapes instead of evaluating the stages again
-     * (one evaluation of the dynamics saved per stage); the stages of later steps are recomputed
-     * from the stored step-start state. 0 keeps only one state per step.
+     * Backpropagation through the solver (see {@link #direct()}) keeping the forward solve's
+     * evaluations as long as they fit in {@code recordBytes} of heap: each is a
+     * {@link dev.neuralode.core.DifferentiableOdeSystem#linearize} call (for a {@link Dynamics}, its
+     * recorded tape; the size of one recording is the heap its first evaluation allocated, with a
+     * copy of its value), kept by its evaluation ordinal. The backward pass finds a step's stages by
+     * their ordinals in the step trace and only takes their vector–Jacobian products (one evaluation
+     * of the dynamics saved per stage); evaluations no accepted step uses (rejected attempts, the
+     * initial-step heuristic's) are released right after the forward solve, each step's as soon as
+     * its reverse sweep is done; the stages of later steps are recomputed from the traced
+     * step-start state. 0 keeps only the step trace.
      *
      * @param recordBytes the heap budget of recorded evaluations in bytes, at least 0
      * @return the method
+     * @throws IllegalArgumentException if {@code recordBytes < 0}
      */
     static GradientMethod direct(long recordBytes) {
         return new DirectGradient(recordBytes);

@@ -5,8 +5,10 @@
  * <p>A {@link dev.neuralode.adjoint.Dynamics} written with tape ops becomes a
  * {@link dev.neuralode.core.DifferentiableOdeSystem} ({@link dev.neuralode.adjoint.TapeOdeSystem}):
  * the forward solve evaluates it without recording, each vector–Jacobian product is a small tape
- * of its own (backprop through the solver instead keeps the forward evaluations' tapes, within a
- * heap budget, and sweeps them backwards). {@link dev.neuralode.adjoint.OdeSolve#solve} applies the solve op and returns an
+ * of its own (backprop through the solver instead keeps the forward evaluations as
+ * {@link dev.neuralode.core.Linearization}s, recorded tapes within a heap budget, and sweeps them
+ * backwards; it reads the solver's {@link dev.neuralode.solvers.step.StepTrace} and the tableau's
+ * {@link dev.neuralode.solvers.explicit.ContinuousExtension} instead of re-deriving the steps). {@link dev.neuralode.adjoint.OdeSolve#solve} applies the solve op and returns an
  * {@link dev.neuralode.adjoint.OdeSolveResult}.
  *
  * <p>The three adjoint ODEs (Chen, Rubanova, Bettencourt, Duvenaud, NeurIPS 2018), integrated
