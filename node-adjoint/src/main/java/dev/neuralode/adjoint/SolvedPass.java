@@ -29,10 +29,10 @@ abstract class SolvedPass implements ForwardPass {
         this.options = options;
         this.stats = sol.stats();
         int m = times.length;
-        int n = sol.state(0).length;
+        int n = sol.dimension();
         this.states = new double[m * n];
         for (int i = 0; i < m; i++) {
-            System.arraycopy(sol.state(i), 0, states, i * n, n);
+            sol.copyState(i, states, i * n);
         }
     }
 

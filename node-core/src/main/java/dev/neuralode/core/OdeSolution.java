@@ -25,6 +25,25 @@ public final class OdeSolution {
      *                                  times, or the rows have different lengths
      */
     public OdeSolution(double[] times, double[][] states, SolverStats stats) {
+        this(times, states, stats, true);
+    }
+
+    /**
+     * A solution that takes ownership of its arrays instead of copying them: for solver
+     * implementations, which build fresh arrays for every solve (node-solvers' {@code OdeSolvers}).
+     * The caller must not keep or modify {@code times} or {@code states} afterwards.
+     *
+     * @param times  the output times, length {@code m >= 1}. Owned from now on.
+     * @param states the states, {@code m} rows of equal length. Owned from now on.
+     * @param stats  the work counters
+     * @return the solution
+     * @throws IllegalArgumentException if a shape is inconsistent or an argument is null
+     */
+    public static OdeSolution ofOwned(double[] times, double[][] states, SolverStats stats) {
+        return new OdeSolution(times, states, stats, false);
+    }
+
+    private OdeSolution(double[] times, double[][] states, SolverStats stats, boolean copy) {
         if (times == null || states == null || stats == null) {
             throw new IllegalArgumentException("times, states and stats must not be null");
         }
@@ -32,15 +51,17 @@ public final class OdeSolution {
             throw new IllegalArgumentException("OdeSolution: " + times.length + " times but "
                     + states.length + " states");
         }
-        this.times = times.clone();
-        this.states = new double[states.length][];
+        this.times = copy ? times.clone() : times;
+        this.states = copy ? new double[states.length][] : states;
         for (int i = 0; i < states.length; i++) {
             if (states[i] == null || states[i].length != states[0].length) {
                 throw new IllegalArgumentException("OdeSolution: state " + i + " has length "
                         + (states[i] == null ? "null" : states[i].length) + ", expected "
                         + states[0].length);
             }
-            this.states[i] = states[i].clone();
+            if (copy) {
+                this.states[i] = states[i].clone();
+            }
         }
         this.stats = stats;
     }
@@ -80,6 +101,24 @@ public final class OdeSolution {
                     + states.length + ")");
         }
         return states[i].clone();
+    }
+
+    /**
+     * Copies the state at output time {@code i} into {@code dst} from {@code offset}, without
+     * allocating.
+     *
+     * @param i      the output index, {@code 0 <= i < size()}
+     * @param dst    receives the {@code n} values. Modified.
+     * @param offset the first index written
+     * @throws IndexOutOfBoundsException naming the index and the number of outputs, or if
+     *                                   {@code dst} is too short
+     */
+    public void copyState(int i, double[] dst, int offset) {
+        if (i < 0 || i >= states.length) {
+            throw new IndexOutOfBoundsException("output index " + i + " out of range [0, "
+                    + states.length + ")");
+        }
+        System.arraycopy(states[i], 0, dst, offset, states[i].length);
     }
 
     /**

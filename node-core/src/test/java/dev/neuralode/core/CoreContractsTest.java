@@ -127,4 +127,19 @@ class CoreContractsTest {
         assertThatThrownBy(() -> lin.vectorJacobianProduct(new double[2], aDy, null, aDt))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
     }
+
+    @Test
+    void ownedSolutionsCheckTheirShapesAndCopyStatesOut() {
+        OdeSolution s = OdeSolution.ofOwned(new double[] {0, 1}, new double[][] {{1, 2}, {3, 4}}, SolverStats.ZERO);
+        double[] flat = new double[5];
+        s.copyState(1, flat, 2);
+        assertThat(flat).containsExactly(0, 0, 3, 4, 0);
+        assertThat(s.state(0)).containsExactly(1, 2);
+        assertThatThrownBy(() -> s.copyState(2, flat, 0)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("output index 2");
+        assertThatThrownBy(() -> OdeSolution.ofOwned(new double[] {0, 1}, new double[][] {{1, 2}, {3}},
+                SolverStats.ZERO)).hasMessageContaining("state 1 has length 1");
+        assertThatThrownBy(() -> OdeSolution.ofOwned(new double[] {0}, new double[][] {{1}, {2}}, SolverStats.ZERO))
+                .hasMessageContaining("1 times but 2 states");
+    }
 }

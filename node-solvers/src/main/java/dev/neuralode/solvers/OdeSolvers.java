@@ -103,7 +103,7 @@ public final class OdeSolvers {
         int m = out.count;
         double[] outTimes = m == ts.length ? ts : Arrays.copyOf(ts, m);
         double[][] states = m == ts.length ? out.states : Arrays.copyOf(out.states, m);
-        return new OdeSolution(outTimes, states, driver.stats());
+        return OdeSolution.ofOwned(outTimes, states, driver.stats());
     }
 
     /**

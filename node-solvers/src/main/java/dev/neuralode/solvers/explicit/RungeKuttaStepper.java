@@ -28,6 +28,7 @@ final class RungeKuttaStepper implements Stepper {
     private final int total;
     private final Kernel kernel;
     private final boolean adaptive;
+    private final double[] c;
 
     private final double[][] k;
     /**
@@ -81,6 +82,7 @@ final class RungeKuttaStepper implements Stepper {
         this.total = ext.stageCount();
         this.kernel = tab.kernel;
         this.adaptive = tab.isAdaptive();
+        this.c = tab.c();
         this.k = new double[total][n];
         this.y = new double[n];
         this.y1 = new double[n];
@@ -193,10 +195,14 @@ final class RungeKuttaStepper implements Stepper {
     private void genericStages() {
         final int[][] aIdx = tab.aIdx;
         final double[][] aVal = tab.aVal;
+        final double tOne = beforeJump ? Math.nextAfter(tEnd, t) : tEnd;
         for (int i = 1; i < s; i++) {
             double[] dst = (fsal && i == s - 1) ? y1 : ytmp;
             combine(y, h, aIdx[i], aVal[i], k, dst);
-            f.derivative(tab.stageTime(i, t, h, tEnd, beforeJump), dst, k[i]);
+            // ButcherTableau.stageTime's rule, written out (it runs once per stage)
+            double ci = c[i];
+            double ti = ci == 1.0 ? tOne : t + ci * h;
+            f.derivative((ti - tEnd) * h > 0 ? tEnd : ti, dst, k[i]);
             nfe++;
         }
         if (!fsal) {
