@@ -50,6 +50,7 @@ public final class Integrator {
         this.options = options;
         this.tolerance = tolerance;
         this.handlers = handlers.clone();
+        this.view.n = stepper.dimension();
     }
 
     /**
@@ -116,7 +117,7 @@ public final class Integrator {
                 }
                 accepted++;
                 boolean hit = i == count;
-                if (!deliver(stepper.accept(), 0.0, hit)) {
+                if (!deliver(stepper.accept(), t, h, tNew, 0.0, hit)) {
                     return tNew;
                 }
                 t = tNew;
@@ -189,7 +190,7 @@ public final class Integrator {
             olderRatio = prevRatio;
             prevRatio = Math.max(ratio, 1e-4);
             lastRejected = false;
-            if (!deliver(stepper.accept(), ratio, hit)) {
+            if (!deliver(stepper.accept(), t, hStep, tNew, ratio, hit)) {
                 return tNew;
             }
             t = tNew;
@@ -214,8 +215,11 @@ public final class Integrator {
     }
 
     /** Hands an accepted step to the handlers; false when one of them stops the solve. */
-    private boolean deliver(StepInterpolator step, double ratio, boolean clipped) {
+    private boolean deliver(StepInterpolator step, double t, double h, double tNew, double ratio, boolean clipped) {
         view.step = step;
+        view.start = t;
+        view.end = tNew;
+        view.h = h;
         view.ratio = ratio;
         view.clipped = clipped;
         view.afterJump = pendingJump;
@@ -286,14 +290,19 @@ public final class Integrator {
     /** The driver's view of an accepted step: the stepper's interpolant plus the driver's facts. */
     private static final class View implements StepInterpolator {
         StepInterpolator step;
+        double start;
+        double end;
+        double h;
+        int n;
         double ratio;
         boolean clipped;
         boolean afterJump;
 
-        @Override public int dimension() { return step.dimension(); }
-        @Override public double startTime() { return step.startTime(); }
-        @Override public double endTime() { return step.endTime(); }
-        @Override public double stepSize() { return step.stepSize(); }
+        // the times and the size are the driver's own (the stepper was given them), read without a call
+        @Override public int dimension() { return n; }
+        @Override public double startTime() { return start; }
+        @Override public double endTime() { return end; }
+        @Override public double stepSize() { return h; }
         @Override public double errorRatio() { return ratio; }
         @Override public boolean clipped() { return clipped; }
         @Override public boolean afterJump() { return afterJump; }
