@@ -107,6 +107,59 @@ public interface StepController {
                 "pidCoefficients(" + pcoeff + ", " + icoeff + ", " + dcoeff + ")");
     }
 
+    /**
+     * torchdiffeq's step-size rule (its {@code _optimal_step_size}), for users comparing results
+     * with it: the I controller {@code ratio^(-1/(q+1))} (torchdiffeq's exponent {@code 1/order}
+     * with its order {@code q + 1}), with two rules of its own — an accepted step never makes the
+     * next one smaller (its {@code dfactor = 1} when the ratio is below 1), and a step may grow right
+     * after a rejection. Use it with the default safety 0.9, minFactor 0.2 and maxFactor 10, which
+     * are torchdiffeq's too; its initial step and error norm are this library's defaults already.
+     * One difference remains: torchdiffeq steps past the final time and interpolates, where this
+     * library's driver ends the last step exactly on it (at most one more, shorter, step).
+     */
+    StepController TORCHDIFFEQ = new StepController() {
+        @Override
+        public double factor(double ratio, double previousRatio, int q) {
+            return Math.pow(ratio, -1.0 / (q + 1));
+        }
+
+        @Override
+        public boolean shrinksAcceptedSteps() {
+            return false;
+        }
+
+        @Override
+        public boolean holdsAfterRejection() {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "TORCHDIFFEQ";
+        }
+    };
+
+    /**
+     * Whether an accepted step may make the next step smaller than itself (a factor below 1 after
+     * the safety factor). The default is {@code true}, as in Hairer's codes; torchdiffeq's rule
+     * ({@link #TORCHDIFFEQ}) keeps the step instead.
+     *
+     * @return {@code true} to let accepted steps shrink the next one
+     */
+    default boolean shrinksAcceptedSteps() {
+        return true;
+    }
+
+    /**
+     * Whether the step right after a rejection may not grow (the factor is capped at 1), as in
+     * Hairer's codes and scipy. The default is {@code true}; torchdiffeq does not hold.
+     *
+     * @return {@code true} to cap the factor at 1 right after a rejection
+     */
+    default boolean holdsAfterRejection() {
+        return true;
+    }
+
     /** Söderlind's H211PI filter, {@code pid(1/6, 1/6, 0)}: smooth steps for problems near stability limits. */
     StepController H211PI = pid(1.0 / 6, 1.0 / 6, 0);
 

@@ -308,4 +308,50 @@ class StepContractTest {
         // f(t+h, y1) is never evaluated, since this interpolant does not use it
         assertThat(d.stats().functionEvaluations()).isEqualTo(4);
     }
+
+    /**
+     * torchdiffeq's rule, written out as its {@code _optimal_step_size} computes it, replayed on the
+     * accepted steps this library's driver took with {@link StepController#TORCHDIFFEQ}: each next
+     * step is {@code h · min(10, max(0.9 / ratio^(1/5), 1))} (0 ratio: {@code 10h}), also right after
+     * a rejection, except where the driver clipped it to end on the final time.
+     */
+    @Test
+    void theTorchdiffeqControllerFollowsTorchdiffeqsRule() {
+        OdeSystem f = (t, y, d) -> {
+            d[0] = -2 * y[0] + Math.sin(3 * t) * y[1];
+            d[1] = y[0] - 0.5 * y[1] * y[1];
+        };
+        StepTrace trace = new StepTrace(false);
+        OdeSolution s = OdeSolvers.solve(f, new double[] {1, 0.5}, new double[] {0, 6},
+                SolverOptions.builder().controller(StepController.TORCHDIFFEQ).rtol(1e-6).atol(1e-9).firstStep(0.5)
+                        .build(), trace);
+        assertThat(s.stats().rejectedSteps()).as("the first step of 0.5 is too large").isPositive();
+        int checked = 0;
+        int afterRejection = 0;
+        for (int k = 0; k + 1 < trace.size(); k++) {
+            if (trace.clipped(k + 1)) {
+                continue;   // clipped to the final time
+            }
+            double h = trace.stepSize(k);
+            double ratio = trace.errorRatio(k);
+            double expected = ratio == 0 ? 10 * h : h * Math.min(10, Math.max(0.9 / Math.pow(ratio, 0.2), 1));
+            // dopri5 evaluates six stages per attempt: more between two accepted steps means rejections
+            long between = trace.stageEvaluation(k + 1, 1) - trace.stageEvaluation(k, 1);
+            if (between == 6) {
+                assertThat(trace.stepSize(k + 1)).as("step %d", k + 1)
+                        .isCloseTo(expected, within(1e-12 * Math.abs(expected)));
+                assertThat(trace.stepSize(k + 1)).isGreaterThanOrEqualTo(h * (1 - 1e-15));
+                checked++;
+                if (k == 0 || trace.stageEvaluation(k, 1) - trace.stageEvaluation(k - 1, 1) > 6) {
+                    afterRejection++;   // step k came right after a rejection: the next one may grow
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(10);
+        assertThat(afterRejection).isPositive();
+        // the default keeps Hairer's rules: it shrinks accepted steps and holds after a rejection
+        assertThat(StepController.STABILIZED.shrinksAcceptedSteps()).isTrue();
+        assertThat(StepController.STABILIZED.holdsAfterRejection()).isTrue();
+        assertThat(s.state(1)[0]).isFinite();
+    }
 }

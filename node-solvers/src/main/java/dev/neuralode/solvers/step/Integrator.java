@@ -16,7 +16,7 @@ import java.util.Arrays;
  * <p>Adaptive stepping (the field's standard control, Hairer, Nørsett, Wanner, <i>Solving ODEs I</i>,
  * §II.4): the first step from Hairer's two-evaluation heuristic (or {@code firstStep}); a step is
  * accepted when its error ratio is at most 1; the next step is {@code h · clamp(safety ·
- * controller(ratio, ...), minFactor, maxFactor)}, not growing right after a rejection; a rejected
+ * controller(ratio, ...), minFactor, maxFactor)}, not growing right after a rejection (unless the controller says otherwise, {@link StepController#holdsAfterRejection()}; likewise {@link StepController#shrinksAcceptedSteps()}); a rejected
  * step shrinks by {@code max(minFactor, safety · ratio^(-1/(q+1)))}. A step that would end within 1 %
  * of a breakpoint, or past it, is clipped to end <em>exactly</em> on it: the final time, the
  * {@code stepTimes} (derivative carried over, FSAL) and the {@code jumpTimes} (known discontinuities:
@@ -140,6 +140,8 @@ public final class Integrator {
         final StepController controller = options.controller();
         final int q = stepper.method().controlOrder();
         final double rejectExponent = -1.0 / (q + 1);
+        final boolean shrinkOnAccept = controller.shrinksAcceptedSteps();
+        final boolean holdAfterReject = controller.holdsAfterRejection();
 
         double h = Double.isNaN(options.firstStep())
                 ? initialStep(t0, tEnd, dir) : dir * Math.min(options.firstStep(), maxStep);
@@ -183,8 +185,11 @@ public final class Integrator {
             } else {
                 fac = safety * controller.factor(ratio, prevRatio, olderRatio, q);
                 fac = fac < minFactor ? minFactor : (fac > maxFactor ? maxFactor : fac);
+                if (fac < 1.0 && !shrinkOnAccept) {
+                    fac = 1.0;
+                }
             }
-            if (lastRejected && fac > 1.0) {
+            if (lastRejected && fac > 1.0 && holdAfterReject) {
                 fac = 1.0;
             }
             olderRatio = prevRatio;
