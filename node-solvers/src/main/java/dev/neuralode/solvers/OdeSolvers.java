@@ -246,7 +246,7 @@ public final class OdeSolvers {
      * registered.
      *
      * @return an unmodifiable snapshot: {@code euler, midpoint, heun2, heun3, ralston, rk4, rk38,
-     *         adaptive_heun, fehlberg2, bosh3, rkf45, cash_karp, dopri5, tsit5, dopri8, ...}
+     *         adaptive_heun, fehlberg2, bosh3, rkf45, cash_karp, dopri5, tsit5, dopri8, dopri5_torchdiffeq, ...}
      */
     public static List<String> methods() {
         synchronized (REGISTRY) {

@@ -354,4 +354,32 @@ class StepContractTest {
         assertThat(StepController.STABILIZED.holdsAfterRejection()).isTrue();
         assertThat(s.state(1)[0]).isFinite();
     }
+
+    /**
+     * {@code dopri5_torchdiffeq} with {@link StepController#TORCHDIFFEQ} takes torchdiffeq's steps:
+     * the evaluations, accepted and rejected steps of torchdiffeq's own dopri5 (commit 657943a,
+     * float64, PyTorch 1.13) on the spiral problem, measured with
+     * {@code node-benchmarks/scripts/torchdiffeq_steps.py}; the library's default dopri5 differs.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"1e-7,1e-9,2450,329,79", "1e-5,1e-7,938,130,26", "1e-3,1e-6,440,55,18"})
+    void dopri5TorchdiffeqTakesTorchdiffeqsSteps(double rtol, double atol, long nfe, long accepted, long rejected) {
+        OdeSystem f = (t, y, d) -> {
+            double u = y[0] * y[0] * y[0];
+            double v = y[1] * y[1] * y[1];
+            d[0] = -0.1 * u - 2.0 * v;
+            d[1] = 2.0 * u - 0.1 * v;
+        };
+        double[] times = new double[1000];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = 25.0 * i / 999;
+        }
+        SolverOptions o = SolverOptions.builder().method("dopri5_torchdiffeq").controller(StepController.TORCHDIFFEQ)
+                .rtol(rtol).atol(atol).build();
+        OdeSolution s = OdeSolvers.solve(f, new double[] {2, 0}, times, o);
+        assertThat(s.stats()).isEqualTo(new dev.neuralode.core.SolverStats(nfe, accepted, rejected));
+        OdeSolution ours = OdeSolvers.solve(f, new double[] {2, 0}, times, o.toBuilder().method("dopri5")
+                .controller(StepController.STABILIZED).build());
+        assertThat(ours.stats().functionEvaluations()).isNotEqualTo(nfe);
+    }
 }

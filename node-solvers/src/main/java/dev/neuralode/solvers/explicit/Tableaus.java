@@ -8,7 +8,8 @@ import java.util.List;
  *
  * <p>Fixed step: {@code euler}, {@code midpoint}, {@code heun2}, {@code heun3}, {@code ralston},
  * {@code rk4}, {@code rk38}. Adaptive: {@code adaptive_heun}, {@code fehlberg2}, {@code bosh3},
- * {@code rkf45}, {@code cash_karp}, {@code dopri5}, {@code tsit5}, {@code dopri8}.
+ * {@code rkf45}, {@code cash_karp}, {@code dopri5}, {@code tsit5}, {@code dopri8}, and
+ * {@code dopri5_torchdiffeq} (dopri5 with the error estimate torchdiffeq uses).
  *
  * <p>Adding a built-in method is adding one constant here and one entry to {@link #all()}; the
  * registry-driven tests then check its consistency conditions, order conditions, empirical
@@ -185,6 +186,21 @@ public final class Tableaus {
             null, true, null, null).withContinuousExtension(dopri5Extension()).withKernel(Kernel.DOPRI5);
 
     /**
+     * {@code dopri5} as torchdiffeq runs it: the same stages, solution weights and order-4 dense
+     * output as {@link #DOPRI5}, but the order-4 embedded solution of torchdiffeq's dopri5 tableau
+     * ({@code _DORMAND_PRINCE_SHAMPINE_TABLEAU}), {@code b̂ = (1951/21600, 0, 22642/50085, 451/720,
+     * -12231/42400, 649/6300, 1/60)}, whose error estimate is smaller than Dormand and Prince's (its
+     * order-5 residuals are about two thirds of theirs). With {@link
+     * dev.neuralode.solvers.StepController#TORCHDIFFEQ} it takes torchdiffeq's step sequence (measured
+     * in float64: the same evaluations, accepted and rejected steps on the spiral problem at three
+     * tolerances); for users comparing results with torchdiffeq. Runs on the generic stepper.
+     */
+    public static final ButcherTableau DOPRI5_TORCHDIFFEQ = new ButcherTableau("dopri5_torchdiffeq", 5, 4,
+            DOPRI5.a(), DOPRI5.b(), DOPRI5.c(),
+            minus(DOPRI5.b(), new double[] {1951.0 / 21600, 0, 22642.0 / 50085, 451.0 / 720, -12231.0 / 42400,
+                649.0 / 6300, 1.0 / 60}), true).withContinuousExtension(DOPRI5.continuousExtension());
+
+    /**
      * Tsitouras 5(4) (Ch. Tsitouras, <i>Runge–Kutta pairs of order 5(4) satisfying only the first
      * column simplifying assumption</i>, Comput. Math. Appl. 62, 2011), FSAL, with its own
      * order-4 interpolant.
@@ -221,7 +237,7 @@ public final class Tableaus {
      */
     public static List<ButcherTableau> all() {
         return List.of(EULER, MIDPOINT, HEUN2, HEUN3, RALSTON, RK4, RK38, ADAPTIVE_HEUN, FEHLBERG2, BOSH3, RKF45,
-                CASH_KARP, DOPRI5, TSIT5, DOPRI8);
+                CASH_KARP, DOPRI5, TSIT5, DOPRI8, DOPRI5_TORCHDIFFEQ);
     }
 
     private static ButcherTableau fixed(String name, int order, double[][] a, double[] b,
