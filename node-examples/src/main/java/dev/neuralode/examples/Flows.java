@@ -82,7 +82,7 @@ final class Flows {
         SolverOptions.Builder b = SolverOptions.builder().method(method).rtol(rtol).atol(atol);
         if (stepSize != null) {
             b.stepSize(stepSize);
-        } else if (!OdeSolvers.tableau(method).isAdaptive()) {
+        } else if (!OdeSolvers.method(method).isAdaptive()) {
             b.stepSize(DEFAULT_FIXED_STEP);
         }
         return b.build();
