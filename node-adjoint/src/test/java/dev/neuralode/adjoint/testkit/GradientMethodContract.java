@@ -339,18 +339,30 @@ public final class GradientMethodContract {
      */
     public static void checkLinearClosedForm(GradientMethod method) {
         requireMethod(method);
-        String check = "linear closed form";
         for (double[] times : GradientProblems.linearTimeSets()) {
-            GradientProblems.Problem p = GradientProblems.linear(times);
-            Gradients exact = GradientProblems.exactLinear(p);
-            Gradients got = compute(method, check, p);
-            double dl = Math.abs(got.loss() - exact.loss());
-            require(dl <= CLOSED_FORM_LOSS_TOLERANCE, method, check, p + ": loss " + got.loss() + ", exact "
-                    + exact.loss() + " (difference " + dl + " > " + CLOSED_FORM_LOSS_TOLERANCE + ")");
-            compare(method, check, p, got, exact, "the matrix exponential", CLOSED_FORM_TOLERANCE);
-            Gradients fd = Gradients.finiteDifferences(p, FD_STEP);
-            compare(method, check, p, got, fd, "central finite differences", FD_TOLERANCE);
+            checkLinearClosedForm(method, times);
         }
+    }
+
+    /**
+     * {@link #checkLinearClosedForm(GradientMethod)} on one output grid.
+     *
+     * @param method the method
+     * @param times  the output times, strictly monotone. Not modified.
+     * @throws AssertionError naming the grid, the gradient and the error
+     */
+    public static void checkLinearClosedForm(GradientMethod method, double[] times) {
+        requireMethod(method);
+        String check = "linear closed form";
+        GradientProblems.Problem p = GradientProblems.linear(times);
+        Gradients exact = GradientProblems.exactLinear(p);
+        Gradients got = compute(method, check, p);
+        double dl = Math.abs(got.loss() - exact.loss());
+        require(dl <= CLOSED_FORM_LOSS_TOLERANCE, method, check, p + ": loss " + got.loss() + ", exact "
+                + exact.loss() + " (difference " + dl + " > " + CLOSED_FORM_LOSS_TOLERANCE + ")");
+        compare(method, check, p, got, exact, "the matrix exponential", CLOSED_FORM_TOLERANCE);
+        Gradients fd = Gradients.finiteDifferences(p, FD_STEP);
+        compare(method, check, p, got, fd, "central finite differences", FD_TOLERANCE);
     }
 
     // ------------------------------------------------------------------ accumulation
