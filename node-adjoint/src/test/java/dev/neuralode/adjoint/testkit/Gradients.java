@@ -116,6 +116,7 @@ public record Gradients(double[] dy0, double[] dtheta, double[] dtimes, double l
      * @param o       the solver's options
      * @return {@code L}
      */
+    @SuppressWarnings("try")   // the scope is only opened and closed
     public static double loss(Dynamics f, DMatrixRMaj y0, double[] times, DMatrixRMaj[] weights, SolverOptions o) {
         Tape tape = new Tape();
         try (Tape.Scope s = tape.noGrad()) {
