@@ -35,8 +35,11 @@ import dev.neuralode.solvers.SolverOptions;
  * </ul>
  *
  * <p><b>Adding a method.</b> Implement {@link #forward}: solve forwards and return a
- * {@link ForwardPass} holding whatever the backward pass needs. The shared contract tests check
- * any implementation against finite differences and the other methods.
+ * {@link ForwardPass} holding whatever the backward pass needs (every type in this contract is
+ * public, so a method can live in any package). The contract tests are published as
+ * node-adjoint's test-jar: {@code dev.neuralode.adjoint.testkit.GradientMethodContract.checkAll(method)}
+ * checks any implementation against finite differences of the whole solve, the closed-form
+ * gradients of {@code dy/dt = A y}, the plain solver's states and a reference method.
  *
  * <p>Implementations are immutable and may be shared between threads; the {@link ForwardPass}
  * they return belongs to one solve.

@@ -2,6 +2,7 @@ package dev.neuralode.adjoint;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.neuralode.adjoint.testkit.GradientProblems;
 import dev.neuralode.autodiff.Tape;
 import dev.neuralode.autodiff.Tensor;
 import dev.neuralode.solvers.SolverOptions;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class BadInputTest {
 
-    private final Fixtures.Mlp f = new Fixtures.Mlp(2, 4, 1, false);
+    private final GradientProblems.Mlp f = new GradientProblems.Mlp(2, 4, 1, false);
     private final SolverOptions o = SolverOptions.defaults();
 
     @Test
@@ -58,11 +59,11 @@ class BadInputTest {
     @Test
     void parameterWhoseShapeChangedBeforeBackwardIsReported() {
         for (GradientMethod m : Fixtures.methods()) {
-            Fixtures.Mlp g = new Fixtures.Mlp(2, 4, 1, false);
+            GradientProblems.Mlp g = new GradientProblems.Mlp(2, 4, 1, false);
             Tape tape = new Tape();
-            OdeSolveResult r = OdeSolve.solve(g, tape.variable(Fixtures.random(1, 2, 0.5, new Random(1))),
+            OdeSolveResult r = OdeSolve.solve(g, tape.variable(GradientProblems.random(1, 2, 0.5, new Random(1))),
                     new double[] {0, 1}, o, m);
-            g.w1.value().reshape(4, 2); // 2x4 -> 4x2: its gradient can no longer match
+            g.w1().value().reshape(4, 2); // 2x4 -> 4x2: its gradient can no longer match
             assertThatThrownBy(() -> tape.backward(r.at(1).sum()))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("'w1'").hasMessageContaining("4x2").hasMessageContaining("2x4");

@@ -2,6 +2,8 @@ package dev.neuralode.adjoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neuralode.adjoint.testkit.GradientProblems;
+import dev.neuralode.adjoint.testkit.Gradients;
 import dev.neuralode.autodiff.Tape;
 import dev.neuralode.core.OdeSolution;
 import dev.neuralode.solvers.OdeSolvers;
@@ -28,7 +30,7 @@ class DirectInterpolationTest {
     @ParameterizedTest
     @ValueSource(strings = {"rk4", "rkf45", "bosh3", "dopri5", "tsit5", "dopri8"})
     void weightsReproduceTheSolversDenseOutput(String method) {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 6, 4, true);
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 6, 4, true);
         TapeOdeSystem sys = new TapeOdeSystem(f, 2, 2);
         double[] y0 = {0.4, -0.3, 0.8, 0.1};
         double h = 0.1;
@@ -104,68 +106,68 @@ class DirectInterpolationTest {
     @ParameterizedTest
     @ValueSource(strings = {"rk4", "rkf45", "bosh3", "dopri5", "tsit5", "dopri8"})
     void fixedStepGradientEqualsFiniteDifferencesOfTheDiscreteSolve(String method) {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 6, 21, true);
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 6, 21, true);
         // step 0.05: outputs inside steps (θ = 0.6, 0.2), the last step shortened (0.71 = 14.2 steps)
         double[] times = {0.0, 0.33, 0.41, 0.71};
         SolverOptions o = SolverOptions.builder().method(method).stepSize(0.05).build();
-        DMatrixRMaj y0 = Fixtures.random(2, 2, 0.7, new Random(2));
-        DMatrixRMaj[] w = Fixtures.weights(4, 2, 2, 4);
-        Fixtures.Grads got = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct());
-        Fixtures.Grads fd = Fixtures.finiteDifferences(f, y0, times, w, o, 1e-5);
-        assertThat(Fixtures.relError(got.dy0(), fd.dy0())).as("dL/dy0").isLessThan(1e-7);
-        assertThat(Fixtures.relError(got.dtheta(), fd.dtheta())).as("dL/dθ").isLessThan(1e-7);
-        assertThat(Fixtures.relError(got.dtimes(), fd.dtimes())).as("dL/dt").isLessThan(1e-7);
+        DMatrixRMaj y0 = GradientProblems.random(2, 2, 0.7, new Random(2));
+        DMatrixRMaj[] w = GradientProblems.weights(4, 2, 2, 4);
+        Gradients got = Gradients.compute(f, y0, times, w, o, GradientMethod.direct());
+        Gradients fd = Gradients.finiteDifferences(f, y0, times, w, o, 1e-5);
+        assertThat(Gradients.relativeError(got.dy0(), fd.dy0())).as("dL/dy0").isLessThan(1e-7);
+        assertThat(Gradients.relativeError(got.dtheta(), fd.dtheta())).as("dL/dθ").isLessThan(1e-7);
+        assertThat(Gradients.relativeError(got.dtimes(), fd.dtimes())).as("dL/dt").isLessThan(1e-7);
         assertThat(got.stats().forwardSteps()).isEqualTo(15);
     }
 
     @Test
     void fixedStepBackwardsInTimeWithStepTimesEqualsFiniteDifferences() {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 6, 23, true);
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 6, 23, true);
         double[] times = {0.8, 0.47, 0.11, -0.13};
         // a breakpoint at 0.3: the steps after it start there, whatever t_0 is
         SolverOptions o = SolverOptions.builder().method("dopri5").stepSize(0.06)
                 .stepTimes(new double[] {0.3}).build();
-        DMatrixRMaj y0 = Fixtures.random(2, 2, 0.7, new Random(5));
-        DMatrixRMaj[] w = Fixtures.weights(4, 2, 2, 6);
-        Fixtures.Grads got = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct());
-        Fixtures.Grads fd = Fixtures.finiteDifferences(f, y0, times, w, o, 1e-5);
-        assertThat(Fixtures.relError(got.dy0(), fd.dy0())).as("dL/dy0").isLessThan(1e-7);
-        assertThat(Fixtures.relError(got.dtheta(), fd.dtheta())).as("dL/dθ").isLessThan(1e-7);
-        assertThat(Fixtures.relError(got.dtimes(), fd.dtimes())).as("dL/dt").isLessThan(1e-7);
+        DMatrixRMaj y0 = GradientProblems.random(2, 2, 0.7, new Random(5));
+        DMatrixRMaj[] w = GradientProblems.weights(4, 2, 2, 6);
+        Gradients got = Gradients.compute(f, y0, times, w, o, GradientMethod.direct());
+        Gradients fd = Gradients.finiteDifferences(f, y0, times, w, o, 1e-5);
+        assertThat(Gradients.relativeError(got.dy0(), fd.dy0())).as("dL/dy0").isLessThan(1e-7);
+        assertThat(Gradients.relativeError(got.dtheta(), fd.dtheta())).as("dL/dθ").isLessThan(1e-7);
+        assertThat(Gradients.relativeError(got.dtimes(), fd.dtimes())).as("dL/dt").isLessThan(1e-7);
     }
 
     @Test
     void outputsOnStepBoundariesGetTheDerivativeAsTimeGradient() {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 6, 24, false);
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 6, 24, false);
         double[] times = {0.0, 0.25, 0.5}; // multiples of the step: boundary outputs
         SolverOptions o = SolverOptions.builder().method("rk4").stepSize(0.05).build();
-        DMatrixRMaj y0 = Fixtures.random(1, 2, 0.7, new Random(7));
-        DMatrixRMaj[] w = Fixtures.weights(3, 1, 2, 8);
-        Fixtures.Grads got = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct());
-        Fixtures.Grads fd = Fixtures.finiteDifferences(f, y0, times, w, o, 1e-5);
+        DMatrixRMaj y0 = GradientProblems.random(1, 2, 0.7, new Random(7));
+        DMatrixRMaj[] w = GradientProblems.weights(3, 1, 2, 8);
+        Gradients got = Gradients.compute(f, y0, times, w, o, GradientMethod.direct());
+        Gradients fd = Gradients.finiteDifferences(f, y0, times, w, o, 1e-5);
         // Hermite interpolation matches f on both sides of a boundary, so the discrete solve is
         // differentiable there with derivative g·f(t_o, y(t_o))
-        assertThat(Fixtures.worst(got, fd)).isLessThan(1e-7);
+        assertThat(Gradients.worst(got, fd)).isLessThan(1e-7);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"dopri5", "tsit5", "dopri8", "bosh3", "rkf45"})
     void adaptiveDirectTakesThePlainSolvesStepsAndAgreesWithTheAdjoints(String method) {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 16, 31, false);
-        DMatrixRMaj y0 = Fixtures.random(5, 2, 0.8, new Random(3));
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 16, 31, false);
+        DMatrixRMaj y0 = GradientProblems.random(5, 2, 0.8, new Random(3));
         double[] times = new double[10];
         for (int i = 0; i < 10; i++) {
             times[i] = 0.025 * i;
         }
         SolverOptions o = SolverOptions.builder().method(method).rtol(1e-9).atol(1e-11).build();
-        DMatrixRMaj[] w = Fixtures.weights(10, 5, 2, 9);
-        Fixtures.Grads direct = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct());
-        Fixtures.Grads adjoint = Fixtures.gradients(f, y0, times, w, o, GradientMethod.adjoint());
-        Fixtures.Grads ckpt = Fixtures.gradients(f, y0, times, w, o, GradientMethod.checkpointed());
+        DMatrixRMaj[] w = GradientProblems.weights(10, 5, 2, 9);
+        Gradients direct = Gradients.compute(f, y0, times, w, o, GradientMethod.direct());
+        Gradients adjoint = Gradients.compute(f, y0, times, w, o, GradientMethod.adjoint());
+        Gradients ckpt = Gradients.compute(f, y0, times, w, o, GradientMethod.checkpointed());
         // a 5th-order method with cubic Hermite output (rkf45) interpolates less accurately
         double bound = method.equals("rkf45") ? 1e-4 : 1e-6;
-        assertThat(Fixtures.worst(direct, adjoint)).isLessThan(bound);
-        assertThat(Fixtures.worst(direct, ckpt)).isLessThan(bound);
+        assertThat(Gradients.worst(direct, adjoint)).isLessThan(bound);
+        assertThat(Gradients.worst(direct, ckpt)).isLessThan(bound);
 
         OdeSolution plain = OdeSolvers.solve(new TapeOdeSystem(f, 5, 2), y0.data.clone(), times, o);
         assertThat(direct.stats().forwardEvaluations()).isEqualTo(plain.stats().functionEvaluations());
@@ -179,8 +181,8 @@ class DirectInterpolationTest {
 
     @Test
     void directStatesAreThePlainSolversOutputs() {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 8, 5, false);
-        DMatrixRMaj y0 = Fixtures.random(3, 2, 0.8, new Random(4));
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 8, 5, false);
+        DMatrixRMaj y0 = GradientProblems.random(3, 2, 0.8, new Random(4));
         double[] times = {0, 0.13, 0.52, 0.77, 1.2};
         SolverOptions o = SolverOptions.builder().method("dopri5").rtol(1e-6).atol(1e-8).build();
         Tape tape = new Tape();
@@ -194,17 +196,17 @@ class DirectInterpolationTest {
     @ParameterizedTest
     @ValueSource(strings = {"rk4", "rkf45", "dopri5", "tsit5", "dopri8"})
     void recordedForwardStagesGiveTheRecomputedGradientWithFewerEvaluations(String method) {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 8, 41, true);
-        DMatrixRMaj y0 = Fixtures.random(3, 2, 0.8, new Random(6));
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 8, 41, true);
+        DMatrixRMaj y0 = GradientProblems.random(3, 2, 0.8, new Random(6));
         double[] times = {0.0, 0.07, 0.3, 0.42, 0.9};
         SolverOptions o = method.equals("rk4") ? SolverOptions.builder().method(method).stepSize(0.04).build()
                 : SolverOptions.builder().method(method).rtol(1e-6).atol(1e-8).build();
-        DMatrixRMaj[] w = Fixtures.weights(5, 3, 2, 2);
-        Fixtures.Grads kept = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct());
-        Fixtures.Grads recomputed = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct(0));
-        Fixtures.Grads partly = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct(20_000));
-        assertThat(Fixtures.worst(kept, recomputed)).isLessThan(1e-12);
-        assertThat(Fixtures.worst(partly, recomputed)).isLessThan(1e-12);
+        DMatrixRMaj[] w = GradientProblems.weights(5, 3, 2, 2);
+        Gradients kept = Gradients.compute(f, y0, times, w, o, GradientMethod.direct());
+        Gradients recomputed = Gradients.compute(f, y0, times, w, o, GradientMethod.direct(0));
+        Gradients partly = Gradients.compute(f, y0, times, w, o, GradientMethod.direct(20_000));
+        assertThat(Gradients.worst(kept, recomputed)).isLessThan(1e-12);
+        assertThat(Gradients.worst(partly, recomputed)).isLessThan(1e-12);
         // every stage the step needs was evaluated forwards: the backward pass only sweeps
         long steps = kept.stats().forwardSteps();
         assertThat(kept.stats().backwardEvaluations()).isLessThan(recomputed.stats().backwardEvaluations());
@@ -218,22 +220,22 @@ class DirectInterpolationTest {
     void onTheSpiralSettingsDirectCostsExactlyThePlainSolve() {
         // REFERENCE.md's spiral training solve: batch 20, 2-50-2 MLP on h³, dopri5 rtol 1e-7 atol 1e-9,
         // 10 outputs over [0, 0.225]
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 50, 12, false);
-        DMatrixRMaj y0 = Fixtures.random(20, 2, 1.0, new Random(13));
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 50, 12, false);
+        DMatrixRMaj y0 = GradientProblems.random(20, 2, 1.0, new Random(13));
         double[] times = new double[10];
         for (int i = 0; i < 10; i++) {
             times[i] = 0.025 * i;
         }
         SolverOptions o = SolverOptions.builder().method("dopri5").rtol(1e-7).atol(1e-9).build();
-        DMatrixRMaj[] w = Fixtures.weights(10, 20, 2, 14);
-        Fixtures.Grads direct = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct());
+        DMatrixRMaj[] w = GradientProblems.weights(10, 20, 2, 14);
+        Gradients direct = Gradients.compute(f, y0, times, w, o, GradientMethod.direct());
         OdeSolution plain = OdeSolvers.solve(new TapeOdeSystem(f, 20, 2), y0.data.clone(), times, o);
         assertThat(direct.stats().forwardEvaluations()).isEqualTo(plain.stats().functionEvaluations());
         assertThat(direct.stats().forwardSteps()).isEqualTo(plain.stats().acceptedSteps());
         // every stage was recorded forwards: the backward pass sweeps at most s = 7 tapes per step
         assertThat(direct.stats().backwardEvaluations()).isLessThanOrEqualTo(7 * direct.stats().forwardSteps());
-        Fixtures.Grads adjoint = Fixtures.gradients(f, y0, times, w, o, GradientMethod.adjoint());
+        Gradients adjoint = Gradients.compute(f, y0, times, w, o, GradientMethod.adjoint());
         // the discrete gradient of order-4 interpolated outputs vs the continuous one (2.6e-5 here)
-        assertThat(Fixtures.worst(direct, adjoint)).isLessThan(1e-4);
+        assertThat(Gradients.worst(direct, adjoint)).isLessThan(1e-4);
     }
 }

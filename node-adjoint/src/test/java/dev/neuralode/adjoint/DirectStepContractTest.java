@@ -3,6 +3,8 @@ package dev.neuralode.adjoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.neuralode.adjoint.testkit.GradientProblems;
+import dev.neuralode.adjoint.testkit.Gradients;
 import dev.neuralode.autodiff.Parameter;
 import dev.neuralode.autodiff.Tape;
 import dev.neuralode.autodiff.Tensor;
@@ -39,22 +41,22 @@ class DirectStepContractTest {
 
     @Test
     void aUserTableauIsDifferentiatedThroughItsOwnContinuousExtension() {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 6, 51, true);
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 6, 51, true);
         // step 0.05: outputs at θ = 0.6 and 0.2 inside steps, the last step shortened
         double[] times = {0.0, 0.33, 0.41, 0.71};
         SolverOptions o = SolverOptions.builder().method(SSPRK3).stepSize(0.05).build();
-        DMatrixRMaj y0 = Fixtures.random(2, 2, 0.7, new Random(8));
-        DMatrixRMaj[] w = Fixtures.weights(4, 2, 2, 9);
-        Fixtures.Grads got = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct());
-        Fixtures.Grads fd = Fixtures.finiteDifferences(f, y0, times, w, o, 1e-5);
-        assertThat(Fixtures.relError(got.dy0(), fd.dy0())).as("dL/dy0").isLessThan(1e-7);
-        assertThat(Fixtures.relError(got.dtheta(), fd.dtheta())).as("dL/dθ").isLessThan(1e-7);
-        assertThat(Fixtures.relError(got.dtimes(), fd.dtimes())).as("dL/dt").isLessThan(1e-7);
+        DMatrixRMaj y0 = GradientProblems.random(2, 2, 0.7, new Random(8));
+        DMatrixRMaj[] w = GradientProblems.weights(4, 2, 2, 9);
+        Gradients got = Gradients.compute(f, y0, times, w, o, GradientMethod.direct());
+        Gradients fd = Gradients.finiteDifferences(f, y0, times, w, o, 1e-5);
+        assertThat(Gradients.relativeError(got.dy0(), fd.dy0())).as("dL/dy0").isLessThan(1e-7);
+        assertThat(Gradients.relativeError(got.dtheta(), fd.dtheta())).as("dL/dθ").isLessThan(1e-7);
+        assertThat(Gradients.relativeError(got.dtimes(), fd.dtimes())).as("dL/dt").isLessThan(1e-7);
         // the extension matters: with cubic Hermite the outputs inside steps differ
         SolverOptions hermite = SolverOptions.builder().method(new ButcherTableau("ssprk3", 3, 0,
                 new double[][] {{}, {1}, {0.25, 0.25}}, new double[] {1.0 / 6, 1.0 / 6, 2.0 / 3},
                 new double[] {0, 1, 0.5}, null, false)).stepSize(0.05).build();
-        assertThat(Math.abs(Fixtures.loss(f, y0, times, w, hermite) - fd.loss())).isGreaterThan(1e-8);
+        assertThat(Math.abs(Gradients.loss(f, y0, times, w, hermite) - fd.loss())).isGreaterThan(1e-8);
         // and the weights are the extension's: θ = 0.4 by hand
         DenseWeights dw = DenseWeights.of(SSPRK3);
         double[] wt = new double[4];
@@ -68,10 +70,10 @@ class DirectStepContractTest {
 
     /** The MLP with a jump at t = 0.33: f is scaled by 1.5 before it, shifted by 0.5 after. */
     static final class Jumping implements Dynamics {
-        final Fixtures.Mlp mlp;
+        final GradientProblems.Mlp mlp;
         final double jump;
 
-        Jumping(Fixtures.Mlp mlp, double jump) {
+        Jumping(GradientProblems.Mlp mlp, double jump) {
             this.mlp = mlp;
             this.jump = jump;
         }
@@ -91,42 +93,42 @@ class DirectStepContractTest {
     @ParameterizedTest
     @ValueSource(strings = {"dopri5", "rk4", "dopri8"})
     void jumpTimesThroughDirectEqualFiniteDifferences(String method) {
-        Fixtures.Mlp mlp = new Fixtures.Mlp(2, 6, 52, true);
+        GradientProblems.Mlp mlp = new GradientProblems.Mlp(2, 6, 52, true);
         Jumping f = new Jumping(mlp, 0.33);
         // step 0.04 (0.33 is no multiple of it); outputs inside steps before and after the jump
         double[] times = {0.0, 0.21, 0.47, 0.71};
         SolverOptions o = SolverOptions.builder().method(method).stepSize(0.04).jumpTimes(0.33).build();
-        DMatrixRMaj y0 = Fixtures.random(2, 2, 0.7, new Random(10));
-        DMatrixRMaj[] w = Fixtures.weights(4, 2, 2, 11);
-        Fixtures.Grads got = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct());
-        Fixtures.Grads fd = Fixtures.finiteDifferences(f, y0, times, w, o, 1e-5);
-        assertThat(Fixtures.relError(got.dy0(), fd.dy0())).as("dL/dy0").isLessThan(1e-7);
-        assertThat(Fixtures.relError(got.dtheta(), fd.dtheta())).as("dL/dθ").isLessThan(1e-7);
-        assertThat(Fixtures.relError(got.dtimes(), fd.dtimes())).as("dL/dt").isLessThan(1e-7);
+        DMatrixRMaj y0 = GradientProblems.random(2, 2, 0.7, new Random(10));
+        DMatrixRMaj[] w = GradientProblems.weights(4, 2, 2, 11);
+        Gradients got = Gradients.compute(f, y0, times, w, o, GradientMethod.direct());
+        Gradients fd = Gradients.finiteDifferences(f, y0, times, w, o, 1e-5);
+        assertThat(Gradients.relativeError(got.dy0(), fd.dy0())).as("dL/dy0").isLessThan(1e-7);
+        assertThat(Gradients.relativeError(got.dtheta(), fd.dtheta())).as("dL/dθ").isLessThan(1e-7);
+        assertThat(Gradients.relativeError(got.dtimes(), fd.dtimes())).as("dL/dt").isLessThan(1e-7);
         // recomputed stages see the jump from the same sides as the forward solve
-        Fixtures.Grads recomputed = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct(0));
-        assertThat(Fixtures.worst(got, recomputed)).isLessThan(1e-12);
+        Gradients recomputed = Gradients.compute(f, y0, times, w, o, GradientMethod.direct(0));
+        assertThat(Gradients.worst(got, recomputed)).isLessThan(1e-12);
         // without the jump time, steps straddle the discontinuity: a different discrete solve
         SolverOptions plain = SolverOptions.builder().method(method).stepSize(0.04).build();
-        assertThat(Math.abs(Fixtures.loss(f, y0, times, w, plain) - fd.loss())).isGreaterThan(1e-6);
+        assertThat(Math.abs(Gradients.loss(f, y0, times, w, plain) - fd.loss())).isGreaterThan(1e-6);
     }
 
     @Test
     void adaptiveJumpTimesAgreeWithTheCheckpointedAdjoint() {
-        Jumping f = new Jumping(new Fixtures.Mlp(2, 6, 53, false), 0.33);
+        Jumping f = new Jumping(new GradientProblems.Mlp(2, 6, 53, false), 0.33);
         double[] times = {0.0, 0.21, 0.47, 0.71};
         SolverOptions o = SolverOptions.builder().method("dopri5").rtol(1e-10).atol(1e-12).jumpTimes(0.33).build();
-        DMatrixRMaj y0 = Fixtures.random(2, 2, 0.7, new Random(12));
-        DMatrixRMaj[] w = Fixtures.weights(4, 2, 2, 13);
-        Fixtures.Grads direct = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct());
-        Fixtures.Grads ckpt = Fixtures.gradients(f, y0, times, w, o, GradientMethod.checkpointed());
-        assertThat(Fixtures.relError(direct.dy0(), ckpt.dy0())).as("dL/dy0").isLessThan(1e-6);
-        assertThat(Fixtures.relError(direct.dtheta(), ckpt.dtheta())).as("dL/dθ").isLessThan(1e-6);
+        DMatrixRMaj y0 = GradientProblems.random(2, 2, 0.7, new Random(12));
+        DMatrixRMaj[] w = GradientProblems.weights(4, 2, 2, 13);
+        Gradients direct = Gradients.compute(f, y0, times, w, o, GradientMethod.direct());
+        Gradients ckpt = Gradients.compute(f, y0, times, w, o, GradientMethod.checkpointed());
+        assertThat(Gradients.relativeError(direct.dy0(), ckpt.dy0())).as("dL/dy0").isLessThan(1e-6);
+        assertThat(Gradients.relativeError(direct.dtheta(), ckpt.dtheta())).as("dL/dθ").isLessThan(1e-6);
         // dL/dt_i = g_i·f(t_i) for the later outputs; dL/dt_0 of the continuous adjoint misses the
         // jump's Dirac term in ∂f/∂t (f jumps at a fixed time while t_0 moves), the discrete one has it
         double[] dtD = java.util.Arrays.copyOfRange(direct.dtimes(), 1, 4);
         double[] dtC = java.util.Arrays.copyOfRange(ckpt.dtimes(), 1, 4);
-        assertThat(Fixtures.relError(dtD, dtC)).as("dL/dt_i, i >= 1").isLessThan(1e-6);
+        assertThat(Gradients.relativeError(dtD, dtC)).as("dL/dt_i, i >= 1").isLessThan(1e-6);
     }
 
     /** dy/dt = A y written by hand, with the default linearization (a copy of the point). */
@@ -241,10 +243,10 @@ class DirectStepContractTest {
 
     @Test
     void directNamesAMethodItCannotReplayAndTheAlternatives() {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 4, 54, false);
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 4, 54, false);
         SolverOptions o = SolverOptions.builder().method(OPAQUE).stepSize(0.1).build();
         Tape tape = new Tape();
-        Tensor y0 = tape.variable(Fixtures.random(1, 2, 0.5, new Random(15)));
+        Tensor y0 = tape.variable(GradientProblems.random(1, 2, 0.5, new Random(15)));
         assertThatThrownBy(() -> OdeSolve.solve(f, y0, new double[] {0, 1}, o, GradientMethod.direct()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'opaque'")

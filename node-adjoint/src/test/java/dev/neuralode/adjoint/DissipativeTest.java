@@ -2,6 +2,8 @@ package dev.neuralode.adjoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neuralode.adjoint.testkit.GradientProblems;
+import dev.neuralode.adjoint.testkit.Gradients;
 import dev.neuralode.solvers.SolverOptions;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
@@ -26,11 +28,11 @@ class DissipativeTest {
         double[] y0 = {1.0, 0.5};
         DMatrixRMaj[] w = {new DMatrixRMaj(1, 2), new DMatrixRMaj(1, 2, true, 1.0, -2.0)};
         SolverOptions o = SolverOptions.builder().method("dopri5").rtol(1e-6).atol(1e-9).build();
-        Fixtures.Grads got = Fixtures.gradients(new Fixtures.Linear(a), new DMatrixRMaj(1, 2, true, y0), TIMES, w,
+        Gradients got = Gradients.compute(new GradientProblems.Linear(a), new DMatrixRMaj(1, 2, true, y0), TIMES, w,
                 o, method);
-        Fixtures.Grads exact = Fixtures.exactLinear(a, y0, TIMES, w);
-        return new double[] {Fixtures.relError(got.dtheta(), exact.dtheta()),
-            Fixtures.relError(got.dy0(), exact.dy0()), got.stats().reconstructionError()};
+        Gradients exact = GradientProblems.exactLinear(a, y0, TIMES, w);
+        return new double[] {Gradients.relativeError(got.dtheta(), exact.dtheta()),
+            Gradients.relativeError(got.dy0(), exact.dy0()), got.stats().reconstructionError()};
     }
 
     @Test

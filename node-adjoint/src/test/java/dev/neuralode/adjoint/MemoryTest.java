@@ -2,6 +2,7 @@ package dev.neuralode.adjoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neuralode.adjoint.testkit.GradientProblems;
 import dev.neuralode.autodiff.Tape;
 import dev.neuralode.solvers.SolverOptions;
 import java.util.Random;
@@ -11,10 +12,10 @@ import org.junit.jupiter.api.Test;
 class MemoryTest {
 
     static GradientStats run(GradientMethod method, int steps) {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 4, 1, false);
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 4, 1, false);
         SolverOptions o = SolverOptions.builder().method("rk4").stepSize(1.0 / steps).build();
         Tape tape = new Tape();
-        OdeSolveResult r = OdeSolve.solve(f, tape.variable(Fixtures.random(3, 2, 0.5, new Random(1))),
+        OdeSolveResult r = OdeSolve.solve(f, tape.variable(GradientProblems.random(3, 2, 0.5, new Random(1))),
                 new double[] {0, 1}, o, method);
         tape.backward(r.at(1).sum());
         return r.stats();

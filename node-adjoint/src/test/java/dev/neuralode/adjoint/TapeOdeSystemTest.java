@@ -2,6 +2,8 @@ package dev.neuralode.adjoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neuralode.adjoint.testkit.GradientProblems;
+import dev.neuralode.adjoint.testkit.Gradients;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +11,7 @@ class TapeOdeSystemTest {
 
     @Test
     void vectorJacobianProductsMatchFiniteDifferencesAndNullOutputsAreSkipped() {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 5, 3, true);
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 5, 3, true);
         TapeOdeSystem sys = new TapeOdeSystem(f, 3, 2);
         assertThat(sys.dimension()).isEqualTo(6);
         assertThat(sys.parameterCount()).isEqualTo(10 + 5 + 5 + 10 + 2);
@@ -30,18 +32,18 @@ class TapeOdeSystemTest {
         sys.derivative(t, y, f0);
         assertThat(dydt).containsExactly(f0);
         double eps = 1e-6;
-        double[] fdY = Fixtures.fd(y, eps, v -> dot(sys, t, v, a));
-        assertThat(Fixtures.relError(aDy, fdY)).isLessThan(1e-8);
+        double[] fdY = Gradients.centralDifferences(y, eps, v -> dot(sys, t, v, a));
+        assertThat(Gradients.relativeError(aDy, fdY)).isLessThan(1e-8);
         double fdT = (dot(sys, t + eps, y, a) - dot(sys, t - eps, y, a)) / (2 * eps);
         assertThat(aDt[0]).isCloseTo(fdT, org.assertj.core.data.Offset.offset(1e-8));
-        double[] fdW1 = Fixtures.fd(f.w1.value().data, eps, v -> dot(sys, t, y, a));
-        assertThat(Fixtures.relError(java.util.Arrays.copyOf(aDth, 10), fdW1)).isLessThan(1e-8);
+        double[] fdW1 = Gradients.centralDifferences(f.w1().value().data, eps, v -> dot(sys, t, y, a));
+        assertThat(Gradients.relativeError(java.util.Arrays.copyOf(aDth, 10), fdW1)).isLessThan(1e-8);
         // only the state product asked for
         double[] only = new double[6];
         sys.vectorJacobianProduct(t, y, a, null, only, null, null);
         assertThat(only).containsExactly(aDy);
         // parameter gradients are not accumulated into the parameters
-        assertThat(f.w1.grad().data).containsOnly(0.0);
+        assertThat(f.w1().grad().data).containsOnly(0.0);
     }
 
     private static double dot(TapeOdeSystem sys, double t, double[] y, double[] a) {

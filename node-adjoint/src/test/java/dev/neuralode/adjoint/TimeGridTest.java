@@ -2,6 +2,9 @@ package dev.neuralode.adjoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neuralode.adjoint.testkit.GradientMethodContract;
+import dev.neuralode.adjoint.testkit.GradientProblems;
+import dev.neuralode.adjoint.testkit.Gradients;
 import dev.neuralode.solvers.SolverOptions;
 import java.util.Arrays;
 import java.util.List;
@@ -25,57 +28,27 @@ class TimeGridTest {
         return Fixtures.methods();
     }
 
-    static final SolverOptions OPTIONS = SolverOptions.builder().method("dopri5").rtol(1e-8).atol(1e-10).build();
-
-    /** A seeded random grid of 2 to 5 times; some intervals are a few ulps or tiny. */
-    static double[] grid(Random r) {
-        int m = 2 + r.nextInt(4);
-        double dir = r.nextBoolean() ? 1 : -1;
-        double[] t = new double[m];
-        int kind0 = r.nextInt(3);
-        t[0] = kind0 == 0 ? 0.0 : kind0 == 1 ? r.nextDouble() * 0.01 : (r.nextDouble() - 0.5) * 2;
-        for (int i = 1; i < m; i++) {
-            double gap;
-            switch (r.nextInt(5)) {
-                case 0 -> gap = (1 + r.nextInt(4)) * Math.ulp(Math.max(Math.abs(t[i - 1]), Double.MIN_NORMAL));
-                case 1 -> gap = Math.pow(10, -6 - 6 * r.nextDouble());
-                default -> gap = 0.7 * r.nextDouble() + 1e-3;
-            }
-            double next = t[i - 1] + dir * gap;
-            if (next == t[i - 1]) {
-                next = Math.nextAfter(t[i - 1], dir * Double.POSITIVE_INFINITY);
-            }
-            t[i] = next;
-        }
-        return t;
-    }
+    static final SolverOptions OPTIONS = GradientMethodContract.GRID_OPTIONS;
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("methods")
     void everyMethodSucceedsOnRandomGridsAndAgreesWithAnother(GradientMethod method) {
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 6, 17, true);
-        DMatrixRMaj y0 = Fixtures.random(2, 2, 0.7, new Random(3));
+        GradientMethodContract.checkRandomTimeGrids(method, GradientMethodContractTest.reference(method), 300,
+                20261202L);
+    }
+
+    @Test
+    void theRandomGridsCoverBothDirectionsAndUlpSizedIntervals() {
+        // the 300 grids above, regenerated from the same seed
         Random r = new Random(20261202L);
-        GradientMethod other = method instanceof DirectGradient ? GradientMethod.checkpointed()
-                : GradientMethod.direct();
         int decreasing = 0;
         int tiny = 0;
         for (int g = 0; g < 300; g++) {
-            double[] times = grid(r);
+            double[] times = GradientProblems.randomGrid(r);
             decreasing += times[1] < times[0] ? 1 : 0;
             for (int i = 1; i < times.length; i++) {
                 tiny += Math.abs(times[i] - times[i - 1]) <= 4 * Math.ulp(Math.max(Math.abs(times[i]), 1e-300)) ? 1 : 0;
             }
-            DMatrixRMaj[] w = Fixtures.weights(times.length, 2, 2, g);
-            String where = method.name() + " on times " + Arrays.toString(times);
-            Fixtures.Grads got = Fixtures.gradients(f, y0, times, w, OPTIONS, method);
-            Fixtures.Grads ref = Fixtures.gradients(f, y0, times, w, OPTIONS, other);
-            for (double[] v : new double[][] {got.dy0(), got.dtheta(), got.dtimes()}) {
-                for (double x : v) {
-                    assertThat(x).as(where).isFinite();
-                }
-            }
-            assertThat(Fixtures.worst(got, ref)).as(where).isLessThan(1e-5);
         }
         assertThat(decreasing).isBetween(100, 200);
         assertThat(tiny).isGreaterThan(50);
@@ -85,14 +58,14 @@ class TimeGridTest {
     @MethodSource("methods")
     void theSpiralGridThatFailedCheckpointedSucceeds(GradientMethod method) {
         // the spiral model (2-50-2 MLP on h³, batch 20) at the options of the spiral demo
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 50, 12, false);
-        DMatrixRMaj y0 = Fixtures.random(20, 2, 1.0, new Random(13));
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 50, 12, false);
+        DMatrixRMaj y0 = GradientProblems.random(20, 2, 1.0, new Random(13));
         double[] times = {0.002812037295116721, 0.6998752178399883};
         SolverOptions o = SolverOptions.builder().method("dopri5").rtol(1e-7).atol(1e-9).build();
-        DMatrixRMaj[] w = Fixtures.weights(2, 20, 2, 14);
-        Fixtures.Grads got = Fixtures.gradients(f, y0, times, w, o, method);
-        Fixtures.Grads ref = Fixtures.gradients(f, y0, times, w, o, GradientMethod.adjoint());
-        assertThat(Fixtures.worst(got, ref)).isLessThan(1e-4);
+        DMatrixRMaj[] w = GradientProblems.weights(2, 20, 2, 14);
+        Gradients got = Gradients.compute(f, y0, times, w, o, method);
+        Gradients ref = Gradients.compute(f, y0, times, w, o, GradientMethod.adjoint());
+        assertThat(Gradients.worst(got, ref)).isLessThan(1e-4);
     }
 
     @Test
@@ -102,13 +75,13 @@ class TimeGridTest {
         for (int i = 0; i < 10; i++) {
             times[i] = 25.0 * i / 999;
         }
-        Fixtures.Mlp f = new Fixtures.Mlp(2, 50, 12, false);
-        DMatrixRMaj y0 = Fixtures.random(20, 2, 1.0, new Random(13));
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 50, 12, false);
+        DMatrixRMaj y0 = GradientProblems.random(20, 2, 1.0, new Random(13));
         SolverOptions o = SolverOptions.builder().method("dopri5").rtol(1e-10).atol(1e-12).build();
-        DMatrixRMaj[] w = Fixtures.weights(10, 20, 2, 15);
-        Fixtures.Grads got = Fixtures.gradients(f, y0, times, w, o, GradientMethod.checkpointed(1));
-        Fixtures.Grads ref = Fixtures.gradients(f, y0, times, w, o, GradientMethod.direct());
-        assertThat(Fixtures.worst(got, ref)).isLessThan(1e-6);
+        DMatrixRMaj[] w = GradientProblems.weights(10, 20, 2, 15);
+        Gradients got = Gradients.compute(f, y0, times, w, o, GradientMethod.checkpointed(1));
+        Gradients ref = Gradients.compute(f, y0, times, w, o, GradientMethod.direct());
+        assertThat(Gradients.worst(got, ref)).isLessThan(1e-6);
     }
 
     @Test
@@ -118,7 +91,7 @@ class TimeGridTest {
         Random r = new Random(7);
         int probed = 0;
         for (int g = 0; g < 2000; g++) {
-            double[] times = grid(r);
+            double[] times = GradientProblems.randomGrid(r);
             double lo = Math.min(times[0], times[times.length - 1]);
             double hi = Math.max(times[0], times[times.length - 1]);
             int[] calls = new int[1];
