@@ -36,6 +36,8 @@ public final class Integrator {
     private final View view = new View();
     private long accepted;
     private long rejected;
+    /** Set after a restart at a jump time, until the next accepted step is delivered. */
+    private boolean pendingJump;
 
     /**
      * Prepares an integration.
@@ -211,8 +213,6 @@ public final class Integrator {
             }
         }
     }
-
-    private boolean pendingJump;
 
     private void restartAfterJump(double t, double dir) {
         stepper.reset(t, stepper.state().clone(), Math.nextAfter(t, dir * Double.POSITIVE_INFINITY));

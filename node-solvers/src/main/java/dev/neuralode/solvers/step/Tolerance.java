@@ -9,7 +9,7 @@ import dev.neuralode.solvers.ErrorNorm;
  * <pre>
  *   ratio = norm( err_i / (atol_i + rtol · max(|y0_i|, |y1_i|)) )      accept when ratio &lt;= 1
  * </pre>
- * Immutable apart from nothing: the arrays are private copies; thread-safe.
+ * Immutable (the tolerance array is a private copy) and thread-safe.
  */
 public final class Tolerance {
 
