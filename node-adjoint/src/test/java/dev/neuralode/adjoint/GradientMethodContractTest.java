@@ -155,6 +155,38 @@ class GradientMethodContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("methods")
+    void nonFiniteParameterGradientNamesTheBackwardPassAndTime(GradientMethod method) {
+        Parameter p = new Parameter("k", new DMatrixRMaj(1, 1, true, -0.5));
+        Parameter q = new Parameter("q", new DMatrixRMaj(1, 1, true, 0.25));
+        Dynamics poisoned = new Dynamics() {
+            @Override
+            public Tensor apply(Tensor t, Tensor h) {
+                // sqrt(q - q) is 0 forwards and does not depend on h, so the adjoint state stays
+                // finite; its derivative 1/(2·sqrt(0)) makes dL/dq NaN
+                Tensor pq = h.tape().param(q);
+                return h.mul(h.tape().param(p)).add(pq.sub(pq).sqrt());
+            }
+
+            @Override
+            public List<Parameter> parameters() {
+                return List.of(p, q);
+            }
+        };
+        Tape tape = new Tape();
+        OdeSolveResult r = OdeSolve.solve(poisoned, tape.variable(y0()), new double[] {0, 1}, TIGHT, method);
+        String pass = method.name().startsWith("direct") ? "backward pass of backprop through the solver"
+                : method.name().startsWith("adjoint") ? "backward pass of the backsolve adjoint"
+                : "backward pass of the checkpointed adjoint";
+        assertThatThrownBy(() -> tape.backward(r.at(1).sum()))
+                .isInstanceOf(NonFiniteStateException.class)
+                .hasMessageContaining(pass)
+                .hasMessageContaining("parameter adjoint aθ[1]")
+                .satisfies(e -> assertThat(((NonFiniteStateException) e).time()).isBetween(0.0, 1.0));
+        assertThat(q.grad().data).containsOnly(0.0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("methods")
     void constantInitialStateAndOneOutputTime(GradientMethod method) {
         Fixtures.Mlp f = new Fixtures.Mlp(2, 8, 7, false);
         Tape tape = new Tape();
