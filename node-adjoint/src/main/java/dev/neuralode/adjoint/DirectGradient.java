@@ -322,7 +322,8 @@ final class DirectGradient implements GradientMethod {
             }
             int total = dw.total;
             long peak = peakBefore + 3L * total * n + 4L * n + 2L * p + 2L * m * total;
-            return new BackwardResult(ybar, r.thBar, r.dtimes, new SolverStats(r.evals, steps, 0), Double.NaN, peak);
+            return new BackwardResult(ybar, r.thBar, r.dtimes, new SolverStats(r.evals, steps, 0), Double.NaN, Double.NaN,
+                    peak);
         }
 
         /**
