@@ -7,6 +7,7 @@ import dev.neuralode.core.SolverStats;
 import dev.neuralode.solvers.SolverOptions;
 import dev.neuralode.solvers.step.StepHandler;
 import dev.neuralode.solvers.step.StepInterpolator;
+import java.util.Locale;
 
 /**
  * The backsolve adjoint of Chen et al. (2018): see {@link GradientMethod#adjoint(AdjointOptions)}.
@@ -110,6 +111,8 @@ final class BacksolveAdjoint implements GradientMethod {
             long evals = 0;
             SolverStats work = SolverStats.ZERO;
             double recon = 0;
+            double relRecon = 0;
+            double floor = magnitudeFloor(back, n);
 
             System.arraycopy(states, (m - 1) * n, z, 0, n);
             System.arraycopy(g, (m - 1) * n, z, n, n);
@@ -130,8 +133,18 @@ final class BacksolveAdjoint implements GradientMethod {
                         PASS + " (integrating from t=" + times[i] + " to t=" + times[i - 1] + ")", largest);
                 work = work.plus(s.stats());
                 z = s.state(1);
+                double err = 0;
+                double scale = floor;
                 for (int k = 0; k < n; k++) {
-                    recon = Math.max(recon, Math.abs(z[k] - states[(i - 1) * n + k]));
+                    err = Math.max(err, Math.abs(z[k] - states[(i - 1) * n + k]));
+                    scale = Math.max(scale, Math.max(Math.abs(states[(i - 1) * n + k]), Math.abs(states[i * n + k])));
+                }
+                // NaN (a non-finite reconstruction) counts as above any threshold
+                double rel = err / scale;
+                recon = Math.max(recon, err);
+                relRecon = Math.max(relRecon, rel);
+                if (!(rel <= adjointOptions.maxReconstructionError())) {
+                    throw reconstructionFailed(times, i, err, rel, scale);
                 }
                 System.arraycopy(states, (i - 1) * n, z, 0, n); // reset y to the forward solution
                 for (int k = 0; k < n; k++) {
@@ -151,7 +164,40 @@ final class BacksolveAdjoint implements GradientMethod {
             System.arraycopy(z, 2 * n, dth, 0, p);
             dtimes[0] = m > 1 ? z[total - 1] : 0.0;
             SolverStats bw = new SolverStats(evals + aug.evaluations, work.acceptedSteps(), work.rejectedSteps());
-            return new BackwardResult(dy0, dth, dtimes, bw, recon, storedDoubles() + 2L * total);
+            return new BackwardResult(dy0, dth, dtimes, bw, recon, relRecon, storedDoubles() + 2L * total);
         }
+
+        private ReconstructionErrorException reconstructionFailed(double[] times, int i, double err, double rel,
+                                                                  double scale) {
+            double max = adjointOptions.maxReconstructionError();
+            return new ReconstructionErrorException(PASS + ": the state reconstructed by integrating backwards from t="
+                    + times[i] + " to t=" + times[i - 1] + " is off from the forward solution by " + err
+                    + " (max norm), a relative reconstruction error of " + String.format(Locale.ROOT, "%.3g", rel)
+                    + " against the state's magnitude " + String.format(Locale.ROOT, "%.3g", scale)
+                    + ", above the threshold maxReconstructionError = " + max + "; the gradient would be wrong "
+                    + "(dissipative dynamics amplify errors when integrated backwards). Use "
+                    + "GradientMethod.checkpointed(), which never integrates the state backwards, or raise the "
+                    + "threshold with AdjointOptions.builder().maxReconstructionError(...)",
+                    times[i - 1], rel, err, max);
+        }
+    }
+
+    /**
+     * The state magnitude below which the backward solve controls absolute rather than relative
+     * error, {@code atol / rtol} (the largest absolute tolerance of the state part; {@code atol}
+     * itself when {@code rtol = 0}): the floor of the scale of the relative reconstruction error.
+     */
+    static double magnitudeFloor(SolverOptions back, int n) {
+        double atol = back.atol();
+        double[] vec = back.atolVector();
+        if (vec != null) {
+            atol = 0;
+            for (int k = 0; k < Math.min(n, vec.length); k++) {
+                atol = Math.max(atol, vec[k]);
+            }
+        }
+        double rtol = back.rtol();
+        double floor = rtol > 0 ? atol / rtol : atol;
+        return floor > 0 ? floor : Double.MIN_NORMAL;
     }
 }

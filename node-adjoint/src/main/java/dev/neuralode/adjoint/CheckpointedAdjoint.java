@@ -200,7 +200,7 @@ final class CheckpointedAdjoint implements GradientMethod {
             System.arraycopy(z, n, dth, 0, p);
             dtimes[0] = m > 1 ? z[total - 1] : 0.0;
             SolverStats bw = new SolverStats(evals + adj.evaluations, work.acceptedSteps(), work.rejectedSteps());
-            return new BackwardResult(dy0, dth, dtimes, bw, Double.NaN, peak);
+            return new BackwardResult(dy0, dth, dtimes, bw, Double.NaN, Double.NaN, peak);
         }
     }
 }

@@ -314,11 +314,7 @@ final class DirectGradient implements GradientMethod {
                 if (st == steps - 1 && trace.clipped(st)) {
                     r.dtimes[m - 1] += r.hBar;
                 }
-                int bad = NonFiniteStateException.firstNonFinite(r.ybar);
-                if (bad >= 0) {
-                    throw new NonFiniteStateException(PASS, "adjoint state a[" + bad + "]", trace.startTime(st),
-                            trace.stepSize(st), bad, r.ybar[bad]);
-                }
+                r.checkFinite(st);
             }
             double[] ybar = r.ybar;
             for (int i = 0; i < n; i++) {
@@ -326,7 +322,8 @@ final class DirectGradient implements GradientMethod {
             }
             int total = dw.total;
             long peak = peakBefore + 3L * total * n + 4L * n + 2L * p + 2L * m * total;
-            return new BackwardResult(ybar, r.thBar, r.dtimes, new SolverStats(r.evals, steps, 0), Double.NaN, peak);
+            return new BackwardResult(ybar, r.thBar, r.dtimes, new SolverStats(r.evals, steps, 0), Double.NaN, Double.NaN,
+                    peak);
         }
 
         /**
@@ -402,6 +399,29 @@ final class DirectGradient implements GradientMethod {
                 this.w = new double[m][total];
                 this.wd = new double[m][total];
                 this.oHi = m - 1;
+            }
+
+            /**
+             * Throws if, after the reverse sweep of step {@code st}, the state cotangent ȳ, the
+             * parameter gradient θ̄ or the time gradient of {@code t_0} is not finite, naming the pass,
+             * the part (as the adjoint methods name it: {@code adjoint state a[i]},
+             * {@code parameter adjoint aθ[i]}, {@code time adjoint at}) and the step's start time.
+             */
+            void checkFinite(int st) {
+                int bad = NonFiniteStateException.firstNonFinite(ybar);
+                if (bad >= 0) {
+                    throw new NonFiniteStateException(PASS, "adjoint state a[" + bad + "]", trace.startTime(st),
+                            trace.stepSize(st), bad, ybar[bad]);
+                }
+                bad = NonFiniteStateException.firstNonFinite(thBar);
+                if (bad >= 0) {
+                    throw new NonFiniteStateException(PASS, "parameter adjoint aθ[" + bad + "]", trace.startTime(st),
+                            trace.stepSize(st), bad, thBar[bad]);
+                }
+                if (!Double.isFinite(dtimes[0])) {
+                    throw new NonFiniteStateException(PASS, "time adjoint at", trace.startTime(st),
+                            trace.stepSize(st), 0, dtimes[0]);
+                }
             }
 
             /** Step {@code st} of the trace: ȳ, θ̄, the output time gradients, t̄ and h̄. */

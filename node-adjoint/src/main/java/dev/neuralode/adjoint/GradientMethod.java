@@ -126,7 +126,8 @@ public interface GradientMethod {
 
     /**
      * The backsolve adjoint (Chen et al. 2018) with the forward solve's options for the backward
-     * pass and the full (not semi-) norm.
+     * pass, the full (not semi-) norm and the default reconstruction check
+     * ({@link AdjointOptions#DEFAULT_MAX_RECONSTRUCTION_ERROR}).
      *
      * @return the method
      * @see #adjoint(AdjointOptions)
@@ -143,6 +144,12 @@ public interface GradientMethod {
      * Memory does not grow with the number of steps. With {@link AdjointOptions#seminorm()} the
      * error norm covers only {@code [y, a]} (Kidger, Chen, Lyons, <i>"Hey, that's not an ODE":
      * Faster ODE Adjoints via Seminorms</i>, ICML 2021), which usually saves backward steps.
+     *
+     * <p>At every output time the state reconstructed backwards is compared with the forward
+     * solution; a relative reconstruction error above {@link AdjointOptions#maxReconstructionError()}
+     * (default 0.01 of the state's magnitude; {@link BackwardResult#relativeReconstructionError()})
+     * fails the backward pass with a {@link ReconstructionErrorException} naming the error, the
+     * threshold and {@link #checkpointed()}, instead of returning a wrong gradient.
      *
      * @param options the backward solve's settings
      * @return the method

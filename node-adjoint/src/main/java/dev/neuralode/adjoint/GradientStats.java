@@ -14,10 +14,16 @@ package dev.neuralode.adjoint;
  * @param reconstructionError   backsolve adjoint only: the largest max-norm error of the state
  *                              reconstructed backwards, at the output times down to {@code t_0};
  *                              {@code NaN} for other methods or before backward
+ * @param relativeReconstructionError backsolve adjoint only: the same error relative to the
+ *                              state's magnitude, as checked against
+ *                              {@link AdjointOptions#maxReconstructionError()} (see
+ *                              {@link BackwardResult#relativeReconstructionError()}); {@code NaN}
+ *                              for other methods or before backward
  * @param storedDoubles         doubles kept from the forward pass for the backward pass
  * @param peakStoredDoubles     the most doubles held at once by the method (forward and backward)
  */
 public record GradientStats(String method, long forwardEvaluations, long forwardSteps,
                             long backwardEvaluations, long backwardSteps, boolean backwardDone,
-                            double reconstructionError, long storedDoubles, long peakStoredDoubles) {
+                            double reconstructionError, double relativeReconstructionError,
+                            long storedDoubles, long peakStoredDoubles) {
 }

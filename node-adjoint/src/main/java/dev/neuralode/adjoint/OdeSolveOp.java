@@ -95,10 +95,11 @@ final class OdeSolveOp implements Op {
         long stored = pass == null ? 0 : pass.storedDoubles();
         if (r == null) {
             return new GradientStats(method.name(), forwardStats.functionEvaluations(),
-                    forwardStats.acceptedSteps(), 0, 0, false, Double.NaN, stored, stored);
+                    forwardStats.acceptedSteps(), 0, 0, false, Double.NaN, Double.NaN, stored, stored);
         }
         return new GradientStats(method.name(), forwardStats.functionEvaluations(), forwardStats.acceptedSteps(),
                 r.stats().functionEvaluations(), r.stats().acceptedSteps(), true, r.reconstructionError(),
+                r.relativeReconstructionError(),
                 stored, Math.max(stored, r.peakStoredDoubles()));
     }
 
@@ -130,7 +131,7 @@ final class OdeSolveOp implements Op {
         @Override
         public BackwardResult backward(double[] g) {
             return new BackwardResult(java.util.Arrays.copyOf(g, y0.length), new double[p], new double[1],
-                    SolverStats.ZERO, Double.NaN, y0.length);
+                    SolverStats.ZERO, Double.NaN, Double.NaN, y0.length);
         }
     }
 }

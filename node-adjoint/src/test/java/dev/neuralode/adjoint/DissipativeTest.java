@@ -37,7 +37,9 @@ class DissipativeTest {
 
     @Test
     void backsolveLosesTheParameterGradientCheckpointedDoesNot() {
-        double[] back = errors(GradientMethod.adjoint());
+        // the default check refuses this gradient (ReconstructionCheckTest); measured with it off
+        double[] back = errors(GradientMethod.adjoint(
+                AdjointOptions.builder().maxReconstructionError(Double.POSITIVE_INFINITY).build()));
         double[] cp = errors(GradientMethod.checkpointed());
         double[] direct = errors(GradientMethod.direct());
         System.out.printf("dissipative: dL/dA rel. error backsolve %.3g (reconstruction %.3g), checkpointed %.3g, direct %.3g%n",

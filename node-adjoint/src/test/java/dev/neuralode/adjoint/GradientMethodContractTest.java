@@ -1,12 +1,16 @@
 package dev.neuralode.adjoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuralode.adjoint.testkit.GradientMethodContract;
 import dev.neuralode.adjoint.testkit.GradientProblems;
+import dev.neuralode.autodiff.Parameter;
 import dev.neuralode.autodiff.Tape;
+import dev.neuralode.autodiff.Tensor;
 import dev.neuralode.core.NonFiniteStateException;
 import java.util.List;
+import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -78,6 +82,39 @@ class GradientMethodContractTest {
         assertThat(e.pass()).startsWith(pass);
         assertThat(e).hasMessageContaining(pass).hasMessageContaining("at t=");
         assertThat(e.time()).isBetween(0.0, 1.0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("methods")
+    void nonFiniteParameterGradientNamesTheBackwardPassAndTime(GradientMethod method) {
+        Parameter p = new Parameter("k", new DMatrixRMaj(1, 1, true, -0.5));
+        Parameter q = new Parameter("q", new DMatrixRMaj(1, 1, true, 0.25));
+        Dynamics poisoned = new Dynamics() {
+            @Override
+            public Tensor apply(Tensor t, Tensor h) {
+                // sqrt(q - q) is 0 forwards and does not depend on h, so the adjoint state stays
+                // finite; its derivative 1/(2·sqrt(0)) makes dL/dq NaN
+                Tensor pq = h.tape().param(q);
+                return h.mul(h.tape().param(p)).add(pq.sub(pq).sqrt());
+            }
+
+            @Override
+            public List<Parameter> parameters() {
+                return List.of(p, q);
+            }
+        };
+        Tape tape = new Tape();
+        OdeSolveResult r = OdeSolve.solve(poisoned, tape.variable(GradientProblems.mlpY0()), new double[] {0, 1},
+                GradientProblems.TIGHT, method);
+        String pass = method.name().startsWith("direct") ? "backward pass of backprop through the solver"
+                : method.name().startsWith("adjoint") ? "backward pass of the backsolve adjoint"
+                : "backward pass of the checkpointed adjoint";
+        assertThatThrownBy(() -> tape.backward(r.at(1).sum()))
+                .isInstanceOf(NonFiniteStateException.class)
+                .hasMessageContaining(pass)
+                .hasMessageContaining("parameter adjoint aθ[1]")
+                .satisfies(e -> assertThat(((NonFiniteStateException) e).time()).isBetween(0.0, 1.0));
+        assertThat(q.grad().data).containsOnly(0.0);
     }
 
     @ParameterizedTest(name = "{0}")

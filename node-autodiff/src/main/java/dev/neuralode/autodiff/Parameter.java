@@ -10,12 +10,23 @@ import org.ejml.data.DMatrixRMaj;
  *
  * <p>Optimizers update {@link #value()} in place. Not thread-safe: a parameter used by tapes
  * on several threads needs external synchronisation of its gradient accumulation.
+ *
+ * <p><b>Version counter.</b> Every in-place change made through the library ({@link #setValue},
+ * an optimizer step, loading weights) increments {@link #version()}, as PyTorch's tensors count
+ * their in-place changes. A tape records the version when the parameter is read onto it
+ * ({@link Tape#param(Parameter)}); a backward sweep of a tape whose recorded ops used the parameter
+ * throws {@link IllegalStateException} naming it if the version has moved since: the gradient would
+ * otherwise be computed from the new value for a loss computed with the old one. Code that writes
+ * into the matrix returned by {@link #value()} itself must call {@link #markModified()} afterwards
+ * so that the check sees the change; a forward pass computed after the change (on a new tape) is
+ * always fine.
  */
 public final class Parameter {
 
     private final String name;
     private final DMatrixRMaj value;
     private final DMatrixRMaj grad;
+    private long version;
 
     /**
      * Creates a parameter holding a copy of {@code initial}, with a zero gradient.
@@ -55,7 +66,8 @@ public final class Parameter {
     }
 
     /**
-     * The value, shared and mutable: optimizers update it in place.
+     * The value, shared and mutable: optimizers update it in place. A caller that modifies the
+     * returned matrix must call {@link #markModified()} afterwards.
      *
      * @return the live value matrix
      */
@@ -107,6 +119,27 @@ public final class Parameter {
                     + v.numRows + "x" + v.numCols + ", expected " + value.numRows + "x" + value.numCols);
         }
         value.setTo(v);
+        version++;
+    }
+
+    /**
+     * Records an in-place change of {@link #value()}: increments {@link #version()}. The library's
+     * own writers ({@link #setValue}, optimizer steps, weight loading) call it; call it after
+     * writing into {@code value()} directly, so that a backward sweep of a tape that read the old
+     * value fails with a clear message instead of returning a wrong gradient.
+     */
+    public void markModified() {
+        version++;
+    }
+
+    /**
+     * The number of in-place changes of the value so far ({@link #setValue}, {@link #markModified}).
+     * Starts at 0; only equality matters.
+     *
+     * @return the version counter
+     */
+    public long version() {
+        return version;
     }
 
     /**

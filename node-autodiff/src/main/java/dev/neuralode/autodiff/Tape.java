@@ -164,7 +164,9 @@ public final class Tape implements AutoCloseable {
     /**
      * The leaf for a parameter on this tape. The same parameter always maps to the same leaf;
      * its value is the parameter's live value (not copied). {@link #backward} adds the gradient
-     * into {@link Parameter#grad()}.
+     * into {@link Parameter#grad()}. The leaf remembers the parameter's {@link Parameter#version()}
+     * at its creation: a backward sweep after an in-place change of a parameter that recorded ops
+     * used throws {@link IllegalStateException} naming the parameter.
      *
      * @param p the parameter
      * @return its leaf tensor on this tape
@@ -237,6 +239,7 @@ public final class Tape implements AutoCloseable {
         }
         DMatrixRMaj[] values = new DMatrixRMaj[inputs.length];
         boolean any = false;
+        boolean fromUnrecorded = false;
         boolean[] needs = new boolean[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             Tensor in = inputs[i];
@@ -247,6 +250,7 @@ public final class Tape implements AutoCloseable {
             values[i] = in.value();
             needs[i] = in.requiresGrad();
             any |= needs[i];
+            fromUnrecorded |= in.unrecorded();
         }
         Buffers buffers = Buffers.local();
         ArrayList<double[]> previous = buffers.enter(owned);
@@ -256,15 +260,43 @@ public final class Tape implements AutoCloseable {
         } finally {
             buffers.exit(previous);
         }
+        checkForwardResult(op, out, values);
         if (anomalyDetection) {
             checkFinite(out, "output of op '" + op.name() + "'", values);
         }
         boolean record = recording && any;
-        Tensor result = new Tensor(this, out, record, null);
+        Tensor result = new Tensor(this, out, record, null, !record && (any || fromUnrecorded));
         if (record) {
             nodes.add(new Node(op, inputs, values, result, needs));
         }
         return result;
+    }
+
+    /**
+     * Rejects what no op may return from {@link Op#forward}: {@code null}, or a matrix whose data
+     * array is shorter than its shape (a result built with a wrong shape by hand), naming the op and
+     * the input shapes.
+     */
+    private static void checkForwardResult(Op op, DMatrixRMaj out, DMatrixRMaj[] values) {
+        if (out == null) {
+            throw new IllegalStateException("op '" + op.name() + "': forward returned null for inputs of shapes ["
+                    + shapes(values) + "]; Op.forward must return a newly allocated output value");
+        }
+        if (out.numRows < 0 || out.numCols < 0 || out.data == null
+                || out.data.length < (long) out.numRows * out.numCols) {
+            throw new IllegalStateException("op '" + op.name() + "': forward returned a malformed " + out.numRows
+                    + "x" + out.numCols + " matrix (data array of length "
+                    + (out.data == null ? "null" : String.valueOf(out.data.length)) + ") for inputs of shapes ["
+                    + shapes(values) + "]");
+        }
+    }
+
+    private static String shapes(DMatrixRMaj[] values) {
+        StringBuilder b = new StringBuilder();
+        for (DMatrixRMaj v : values) {
+            b.append(b.length() == 0 ? "" : ", ").append(v.numRows).append('x').append(v.numCols);
+        }
+        return b.toString();
     }
 
     /**
@@ -338,6 +370,10 @@ public final class Tape implements AutoCloseable {
      *
      * @param loss a 1×1 tensor of this tape
      * @throws IllegalArgumentException if {@code loss} is not 1×1 (pass a cotangent instead)
+     * @throws IllegalStateException    if {@code loss} requires no gradient: it was computed inside
+     *                                  {@link #noGrad()}, or from constants only (the message says
+     *                                  which); or if a parameter its ops used was modified in place
+     *                                  since it was read onto this tape ({@link Parameter#version()})
      */
     public void backward(Tensor loss) {
         if (loss.rows() != 1 || loss.cols() != 1) {
@@ -357,8 +393,25 @@ public final class Tape implements AutoCloseable {
      * @param retainGraph keep the tape usable after the sweep
      * @param createGraph record the sweep so the gradients can be differentiated again (implies
      *                    {@code retainGraph})
+     * @throws IllegalStateException if {@code output} requires no gradient (computed inside
+     *                               {@link #noGrad()}, or from constants only), or if a parameter
+     *                               used by the recorded ops was modified in place since it was read
+     *                               onto this tape (the message names the parameter)
      */
     public void backward(Tensor output, Tensor cotangent, boolean retainGraph, boolean createGraph) {
+        if (output.tape() == this && !output.requiresGrad()) {
+            checkUsable();
+            if (output.unrecorded()) {
+                throw new IllegalStateException("backward: the output (shape " + output.shapeString()
+                        + ") was computed inside a noGrad() scope, so no op was recorded and no gradient can "
+                        + "reach the variables and parameters it depends on; compute it after the scope is "
+                        + "closed");
+            }
+            throw new IllegalStateException("backward: the output (shape " + output.shapeString()
+                    + ") depends on no variable or parameter of this tape (it was computed from constants "
+                    + "only), so there is no gradient to compute; read parameters with tape.param(p) and "
+                    + "inputs to differentiate with tape.variable(x)");
+        }
         int gen = sweep(output, cotangent, createGraph, 0);
         for (Tensor leaf : leaves) {
             if (createGraph) {
@@ -467,6 +520,7 @@ public final class Tape implements AutoCloseable {
             throw new IllegalArgumentException("backward: cotangent shape " + cotangent.shapeString()
                     + " differs from output shape " + output.shapeString());
         }
+        checkParameterVersions();
         int gen = ++generation;
         boolean previous = recording;
         recording = createGraph;
@@ -483,6 +537,41 @@ public final class Tape implements AutoCloseable {
             recording = previous;
         }
         return gen;
+    }
+
+    /**
+     * Throws if a parameter read onto this tape was modified in place since (its
+     * {@link Parameter#version()} moved) and a recorded op used it: the sweep would compute that
+     * op's gradients from the new value. A handful of comparisons when nothing changed.
+     */
+    private void checkParameterVersions() {
+        if (paramIndex != null) {
+            for (Tensor leaf : paramIndex.values()) {
+                checkVersion(leaf);
+            }
+        } else {
+            for (int i = 0; i < paramCount; i++) {
+                checkVersion(paramLeaves[i]);
+            }
+        }
+    }
+
+    private void checkVersion(Tensor leaf) {
+        Parameter p = leaf.parameter();
+        if (p.version() == leaf.paramVersion()) {
+            return;
+        }
+        for (Node node : nodes) {
+            for (Tensor in : node.inputs) {
+                if (in == leaf) {
+                    throw new IllegalStateException("backward: parameter '" + p.name() + "' was modified in "
+                            + "place after it was read onto this tape (version " + leaf.paramVersion() + " then, "
+                            + p.version() + " now; op '" + node.op.name() + "' used the old value), so its "
+                            + "gradients would be computed from the new value: run the forward pass again on a "
+                            + "new tape after changing a parameter (an optimizer step, setValue, markModified)");
+                }
+            }
+        }
     }
 
     /** Create-graph sweep: gradients are tensors, and the ops computing them are recorded. */

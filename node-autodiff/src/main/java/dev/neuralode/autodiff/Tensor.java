@@ -26,12 +26,36 @@ public final class Tensor {
     private boolean accValueOwned;
     private int accGeneration;
     private int reach;
+    /** For a parameter's leaf: the parameter's {@link Parameter#version()} when it was read onto the tape. */
+    private final long paramVersion;
+    /** Whether this result depends on a variable or parameter but was computed without recording. */
+    private final boolean unrecorded;
 
     Tensor(Tape tape, DMatrixRMaj value, boolean requiresGrad, Parameter parameter) {
+        this(tape, value, requiresGrad, parameter, false);
+    }
+
+    Tensor(Tape tape, DMatrixRMaj value, boolean requiresGrad, Parameter parameter, boolean unrecorded) {
         this.tape = tape;
         this.value = value;
         this.requiresGrad = requiresGrad;
         this.parameter = parameter;
+        this.paramVersion = parameter == null ? 0 : parameter.version();
+        this.unrecorded = unrecorded;
+    }
+
+    /** The version of the parameter when this leaf was created (0 for other tensors). */
+    long paramVersion() {
+        return paramVersion;
+    }
+
+    /**
+     * Whether this tensor was computed from inputs that require a gradient while the tape was not
+     * recording (inside {@link Tape#noGrad()}), or from such a tensor, so that no gradient can flow
+     * through it.
+     */
+    boolean unrecorded() {
+        return unrecorded;
     }
 
     // ------------------------------------------------------------------ state

@@ -18,7 +18,10 @@ import java.util.Random;
  * (10², 10³, ... up to {@code maxSteps}), and the gradient error of each method against central
  * finite differences (of a solve at rtol 1e-12), along one random parameter direction, at dopri5
  * tolerances 1e-3 to 1e-9, on the timing problem and on a harder variant (weights with standard deviation 0.5,
- * outputs on [0, 9]).
+ * outputs on [0, 9]). The accuracy table runs the backsolve adjoint with its reconstruction check off
+ * ({@link AdjointOptions#maxReconstructionError()} infinite), so that it shows the gradient error the
+ * check guards against, and prints the relative reconstruction error beside it: rows above the
+ * default limit are the ones a default {@code adjoint()} refuses.
  *
  * <pre>
  * java -cp node-benchmarks/target/benchmarks.jar dev.neuralode.benchmarks.adjoint.GradientMethodTable [maxSteps]
@@ -58,8 +61,11 @@ public final class GradientMethodTable {
                         ms, ms / fwd, s.peakStoredDoubles(), hp[0], hp[1], s.backwardEvaluations());
             }
         }
-        List<GradientMethod> withSemi = List.of(GradientMethod.direct(), GradientMethod.adjoint(),
-                GradientMethod.adjoint(AdjointOptions.builder().seminorm(true).build()), GradientMethod.checkpointed());
+        double off = Double.POSITIVE_INFINITY;
+        List<GradientMethod> withSemi = List.of(GradientMethod.direct(),
+                GradientMethod.adjoint(AdjointOptions.builder().maxReconstructionError(off).build()),
+                GradientMethod.adjoint(AdjointOptions.builder().seminorm(true).maxReconstructionError(off).build()),
+                GradientMethod.checkpointed());
         // the timing problem (easy) and a harder variant: outputs on [0, 9], weight std 0.5
         accuracy("spiral, weights N(0, 0.1), outputs on [0, 0.9]", new SpiralProblem(), withSemi);
         accuracy("harder: weights with standard deviation 0.5, outputs on [0, 9]", new SpiralProblem(0.5, 1.0), withSemi);
@@ -70,8 +76,10 @@ public final class GradientMethodTable {
         System.out.println();
         System.out.println(label);
         System.out.println();
-        System.out.println("| dopri5 rtol (atol = rtol/100) | method | relative gradient error vs FD | forward steps | backward steps |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("| dopri5 rtol (atol = rtol/100) | method | relative gradient error vs FD | forward steps "
+                + "| backward steps | relative reconstruction error (default limit "
+                + AdjointOptions.DEFAULT_MAX_RECONSTRUCTION_ERROR + ") |");
+        System.out.println("|---|---|---|---|---|---|");
         SolverOptions ref = SolverOptions.builder().method("dopri5").rtol(1e-12).atol(1e-14).build();
         double[] v = direction(p, 7);
         double eps = 1e-6;
@@ -86,8 +94,10 @@ public final class GradientMethodTable {
             for (GradientMethod m : methods) {
                 OdeSolveResult r = p.gradient(o, m);
                 double g = dot(p, v);
-                System.out.printf(Locale.ROOT, "| %.0e | %s | %.2e | %d | %d |%n", tol, m.name(),
-                        Math.abs(g - fd) / Math.abs(fd), r.stats().forwardSteps(), r.stats().backwardSteps());
+                double recon = r.stats().relativeReconstructionError();
+                System.out.printf(Locale.ROOT, "| %.0e | %s | %.2e | %d | %d | %s |%n", tol, m.name(),
+                        Math.abs(g - fd) / Math.abs(fd), r.stats().forwardSteps(), r.stats().backwardSteps(),
+                        Double.isNaN(recon) ? "—" : String.format(Locale.ROOT, "%.2e", recon));
             }
         }
     }

@@ -49,20 +49,23 @@ public class Adam extends Optimizer {
      * @param lr          η
      * @param beta1       β₁ in [0, 1)
      * @param beta2       β₂ in [0, 1)
-     * @param eps         ε &gt; 0, added to the (bias-corrected) root of v
-     * @param weightDecay λ ≥ 0, added to the gradient as {@code λ θ}
+     * @param eps         ε, finite and &gt; 0, added to the (bias-corrected) root of v (PyTorch accepts
+     *                    0, which divides 0 by 0 for a parameter whose gradient is 0 at the first step)
+     * @param weightDecay λ, finite and ≥ 0, added to the gradient as {@code λ θ}
      * @param amsgrad     use the running maximum of v
+     * @throws IllegalArgumentException if a setting is NaN or out of its range, naming the setting,
+     *                                  the value and the range
      */
     public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay,
             boolean amsgrad) {
         super(params, lr);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": betas must lie in [0, 1), got ("
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": " + (beta1 >= 0 && beta1 < 1
+                    ? "beta2 = " + beta2 : "beta1 = " + beta1) + " is invalid; betas must lie in [0, 1), got ("
                     + beta1 + ", " + beta2 + ")");
         }
-        if (!(eps >= 0) || !(weightDecay >= 0)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": eps and weight decay must be >= 0");
-        }
+        checkRange("eps", eps, 0, true, Double.POSITIVE_INFINITY, false);
+        checkRange("weight decay", weightDecay, 0, false, Double.POSITIVE_INFINITY, false);
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;

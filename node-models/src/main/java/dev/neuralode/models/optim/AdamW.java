@@ -35,11 +35,13 @@ public final class AdamW extends Adam {
      *
      * @param params      the parameters
      * @param lr          η
-     * @param beta1       β₁
-     * @param beta2       β₂
-     * @param eps         ε
-     * @param weightDecay λ (decoupled: {@code θ ← θ (1 - η λ)} before the Adam step)
+     * @param beta1       β₁ in [0, 1)
+     * @param beta2       β₂ in [0, 1)
+     * @param eps         ε, finite and &gt; 0
+     * @param weightDecay λ, finite and ≥ 0 (decoupled: {@code θ ← θ (1 - η λ)} before the Adam step)
      * @param amsgrad     use the running maximum of v
+     * @throws IllegalArgumentException if a setting is NaN or out of its range, naming the setting,
+     *                                  the value and the range
      */
     public AdamW(List<Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay,
             boolean amsgrad) {

@@ -33,7 +33,7 @@ public final class GradClip {
      * @param params  the parameters; their gradients are modified
      * @param maxNorm the largest allowed norm, positive
      * @return the norm before clipping
-     * @throws IllegalArgumentException if {@code maxNorm} is not positive
+     * @throws IllegalArgumentException if {@code maxNorm} is not positive (or NaN)
      */
     public static double byNorm(List<Parameter> params, double maxNorm) {
         if (!(maxNorm > 0)) {

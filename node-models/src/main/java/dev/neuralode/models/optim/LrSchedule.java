@@ -20,24 +20,37 @@ public interface LrSchedule {
      * PyTorch's {@code StepLR}: {@code η₀ γ^⌊epoch / stepSize⌋}.
      *
      * @param stepSize epochs between decays, at least 1
-     * @param gamma    the decay factor (PyTorch's default 0.1)
+     * @param gamma    the decay factor (PyTorch's default 0.1), finite and &gt; 0
      * @return the schedule
+     * @throws IllegalArgumentException if an argument is out of its range, naming it, its value and
+     *                                  the range
      */
     static LrSchedule step(long stepSize, double gamma) {
         if (stepSize < 1) {
-            throw new IllegalArgumentException("step schedule: stepSize must be >= 1, got " + stepSize);
+            throw new IllegalArgumentException("step schedule: stepSize = " + stepSize + " is invalid; it must be >= 1");
         }
+        checkGamma("step", gamma);
         return (lr, e) -> lr * Math.pow(gamma, Math.floorDiv(e, stepSize));
     }
 
     /**
      * PyTorch's {@code ExponentialLR}: {@code η₀ γ^epoch}.
      *
-     * @param gamma the decay factor per epoch
+     * @param gamma the decay factor per epoch, finite and &gt; 0
      * @return the schedule
+     * @throws IllegalArgumentException if {@code gamma} is NaN, infinite or not positive, naming the
+     *                                  value and the range
      */
     static LrSchedule exponential(double gamma) {
+        checkGamma("exponential", gamma);
         return (lr, e) -> lr * Math.pow(gamma, e);
+    }
+
+    private static void checkGamma(String schedule, double gamma) {
+        if (!(gamma > 0) || Double.isInfinite(gamma)) {
+            throw new IllegalArgumentException(schedule + " schedule: gamma = " + gamma
+                    + " is invalid; it must be finite and > 0 (a decay factor, usually in (0, 1])");
+        }
     }
 
     /**
@@ -45,12 +58,18 @@ public interface LrSchedule {
      * {@code η_min + (η₀ - η_min)(1 + cos(π epoch / T_max)) / 2}.
      *
      * @param tMax   the half period in epochs, at least 1
-     * @param etaMin the minimum rate (PyTorch's default 0)
+     * @param etaMin the minimum rate (PyTorch's default 0), finite and ≥ 0
      * @return the schedule
+     * @throws IllegalArgumentException if an argument is out of its range, naming it, its value and
+     *                                  the range
      */
     static LrSchedule cosine(long tMax, double etaMin) {
         if (tMax < 1) {
-            throw new IllegalArgumentException("cosine schedule: tMax must be >= 1, got " + tMax);
+            throw new IllegalArgumentException("cosine schedule: tMax = " + tMax + " is invalid; it must be >= 1");
+        }
+        if (!(etaMin >= 0) || Double.isInfinite(etaMin)) {
+            throw new IllegalArgumentException("cosine schedule: etaMin = " + etaMin
+                    + " is invalid; it must be finite and >= 0");
         }
         return (lr, e) -> etaMin + (lr - etaMin) * (1 + Math.cos(Math.PI * e / tMax)) / 2;
     }

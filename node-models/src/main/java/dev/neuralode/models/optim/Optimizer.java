@@ -30,12 +30,12 @@ public abstract class Optimizer {
      * Creates an optimizer.
      *
      * @param params the parameters to update (the list is copied)
-     * @param lr     the learning rate, positive
+     * @param lr     the learning rate, finite and {@code >= 0}
+     * @throws IllegalArgumentException if {@code lr} is NaN, infinite or negative, naming the value
+     *                                  and the valid range, or if {@code params} is empty
      */
     protected Optimizer(List<Parameter> params, double lr) {
-        if (!(lr >= 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": invalid learning rate " + lr);
-        }
+        checkLr(lr);
         if (params.isEmpty()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": empty parameter list");
         }
@@ -44,12 +44,15 @@ public abstract class Optimizer {
     }
 
     /**
-     * Updates every parameter once from its gradient, then increments {@link #steps()}.
+     * Updates every parameter once from its gradient, then increments {@link #steps()}. Each
+     * parameter's {@link Parameter#markModified()} is called, so that a tape that read the old
+     * values refuses a later backward sweep instead of returning a wrong gradient.
      */
     public final void step() {
         steps++;
         for (Parameter p : params) {
             update(p, p.value().data, p.grad().data, steps);
+            p.markModified();
         }
     }
 
@@ -93,13 +96,49 @@ public abstract class Optimizer {
     /**
      * Sets the learning rate (used by {@link LrScheduler}).
      *
-     * @param lr the new learning rate, non-negative
+     * @param lr the new learning rate, finite and {@code >= 0}
+     * @throws IllegalArgumentException if {@code lr} is NaN, infinite or negative (the rate is left
+     *                                  unchanged), naming the value and the valid range
      */
     public final void setLr(double lr) {
-        if (!(lr >= 0)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": invalid learning rate " + lr);
-        }
+        checkLr(lr);
         this.lr = lr;
+    }
+
+    private void checkLr(double lr) {
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": invalid learning rate " + lr
+                    + "; lr must be finite and >= 0");
+        }
+    }
+
+    /**
+     * Checks a hyper-parameter at construction: {@code lo <= value} (strictly {@code lo < value} when
+     * {@code openLo}), {@code value < hi} (or {@code <= hi} when {@code closedHi}), and not NaN.
+     *
+     * @param setting  the setting's name, for the message (for example {@code "momentum"})
+     * @param value    the value given
+     * @param lo       the lower bound
+     * @param openLo   whether the lower bound itself is excluded
+     * @param hi       the upper bound ({@link Double#POSITIVE_INFINITY} for none)
+     * @param closedHi whether the upper bound itself is allowed
+     * @return {@code value}
+     * @throws IllegalArgumentException naming the optimizer, the setting, the value and the valid range
+     */
+    protected final double checkRange(String setting, double value, double lo, boolean openLo, double hi,
+                                      boolean closedHi) {
+        boolean ok = (openLo ? value > lo : value >= lo) && (closedHi ? value <= hi : value < hi);
+        if (!ok) {
+            String range = (openLo ? "(" : "[") + number(lo) + ", "
+                    + (Double.isInfinite(hi) ? "∞)" : number(hi) + (closedHi ? "]" : ")"));
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": " + setting + " = " + value
+                    + " is invalid; it must lie in " + range);
+        }
+        return value;
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 
     /**

@@ -48,18 +48,20 @@ public final class RmsProp extends Optimizer {
      * @param params      the parameters
      * @param lr          η
      * @param alpha       the smoothing constant α in [0, 1)
-     * @param eps         ε, added after the square root
-     * @param weightDecay λ ≥ 0
-     * @param momentum    μ ≥ 0
+     * @param eps         ε, finite and &gt; 0, added after the square root
+     * @param weightDecay λ, finite and ≥ 0
+     * @param momentum    μ, finite and ≥ 0
      * @param centered    normalise by the estimated variance instead of the second moment
+     * @throws IllegalArgumentException if a setting is NaN or out of its range, naming the setting,
+     *                                  the value and the range
      */
     public RmsProp(List<Parameter> params, double lr, double alpha, double eps, double weightDecay,
             double momentum, boolean centered) {
         super(params, lr);
-        if (!(alpha >= 0 && alpha < 1) || !(eps >= 0) || !(weightDecay >= 0) || !(momentum >= 0)) {
-            throw new IllegalArgumentException("RmsProp: invalid hyper-parameters alpha=" + alpha + ", eps=" + eps
-                    + ", weightDecay=" + weightDecay + ", momentum=" + momentum);
-        }
+        checkRange("alpha", alpha, 0, false, 1, false);
+        checkRange("eps", eps, 0, true, Double.POSITIVE_INFINITY, false);
+        checkRange("weight decay", weightDecay, 0, false, Double.POSITIVE_INFINITY, false);
+        checkRange("momentum", momentum, 0, false, Double.POSITIVE_INFINITY, false);
         this.alpha = alpha;
         this.eps = eps;
         this.weightDecay = weightDecay;

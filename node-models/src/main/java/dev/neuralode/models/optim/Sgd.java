@@ -36,18 +36,19 @@ public final class Sgd extends Optimizer {
      *
      * @param params      the parameters
      * @param lr          the learning rate η
-     * @param momentum    μ ≥ 0
-     * @param dampening   τ
-     * @param weightDecay λ ≥ 0 (L2 penalty added to the gradient)
+     * @param momentum    μ, finite and ≥ 0
+     * @param dampening   τ in [0, 1]
+     * @param weightDecay λ, finite and ≥ 0 (L2 penalty added to the gradient)
      * @param nesterov    Nesterov momentum (needs μ &gt; 0 and τ = 0, as in PyTorch)
+     * @throws IllegalArgumentException if a setting is NaN or out of its range, naming the setting,
+     *                                  the value and the range
      */
     public Sgd(List<Parameter> params, double lr, double momentum, double dampening, double weightDecay,
             boolean nesterov) {
         super(params, lr);
-        if (momentum < 0 || weightDecay < 0) {
-            throw new IllegalArgumentException("Sgd: momentum and weight decay must be >= 0, got "
-                    + momentum + ", " + weightDecay);
-        }
+        checkRange("momentum", momentum, 0, false, Double.POSITIVE_INFINITY, false);
+        checkRange("dampening", dampening, 0, false, 1, true);
+        checkRange("weight decay", weightDecay, 0, false, Double.POSITIVE_INFINITY, false);
         if (nesterov && (momentum <= 0 || dampening != 0)) {
             throw new IllegalArgumentException("Sgd: Nesterov momentum requires momentum > 0 and zero dampening");
         }

@@ -26,6 +26,14 @@ import org.slf4j.LoggerFactory;
  *         .fit((tape, it) -> LossFunctions.mse(model.forward(tape.constant(x)), tape.constant(y)));
  * }</pre>
  *
+ * <p><b>Non-finite values stop training before they reach the weights.</b> The loss is checked
+ * before the backward sweep and every parameter's gradient before the optimizer step; a NaN or
+ * infinite one throws {@link ArithmeticException} naming the iteration (and, for a gradient, the
+ * first non-finite parameter by name and the element), and the optimizer does not step, so the
+ * weights keep the values they had at the start of that iteration. If a step with finite
+ * gradients still makes a weight non-finite (an overflowing learning rate), the weights are put
+ * back to their values before the step and the same exception names the parameter.
+ *
  * <p>Function evaluations are counted from an NFE source (a counter of dynamics evaluations, such
  * as {@code NeuralOde::nfe}): those made while building the loss are forward evaluations, those
  * made during the backward sweep are backward evaluations (the adjoint's backward solve).
@@ -69,7 +77,9 @@ public final class Trainer {
      *
      * @param loss builds each iteration's loss on the given tape
      * @return losses, timings and whether training stopped early
-     * @throws ArithmeticException if a loss is NaN or infinite (naming the iteration)
+     * @throws ArithmeticException if a loss, a gradient or an updated weight is NaN or infinite,
+     *                             naming the iteration and, for a gradient or weight, the parameter;
+     *                             the weights then keep their last finite values
      */
     public TrainingResult fit(LossFunction loss) {
         List<Parameter> params = optimizer.parameters();
@@ -79,6 +89,10 @@ public final class Trainer {
         long bwdTotal = 0;
         int done = 0;
         boolean stopped = false;
+        double[][] before = new double[params.size()][];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = new double[params.get(i).size()];
+        }
         for (int it = 0; it < iterations; it++) {
             long t0 = System.nanoTime();
             optimizer.zeroGrad();
@@ -92,9 +106,22 @@ public final class Trainer {
             }
             tape.backward(l);
             long n2 = nfe.getAsLong();
+            checkFinite(params, it, value, false);
             double gradNorm = clipNorm > 0 ? GradClip.byNorm(params, clipNorm) : GradClip.norm(params);
             double lr = optimizer.lr();
+            for (int i = 0; i < before.length; i++) {
+                System.arraycopy(params.get(i).value().data, 0, before[i], 0, before[i].length);
+            }
             optimizer.step();
+            try {
+                checkFinite(params, it, value, true);
+            } catch (ArithmeticException ex) {
+                for (int i = 0; i < before.length; i++) {
+                    System.arraycopy(before[i], 0, params.get(i).value().data, 0, before[i].length);
+                    params.get(i).markModified();
+                }
+                throw ex;
+            }
             if (scheduler != null) {
                 scheduler.step();
             }
@@ -125,6 +152,31 @@ public final class Trainer {
                 earlyStopping == null ? Double.NaN : earlyStopping.best(),
                 earlyStopping == null ? -1 : earlyStopping.bestIteration(), System.nanoTime() - start,
                 fwdTotal, bwdTotal);
+    }
+
+    /**
+     * Throws if a parameter's gradient (or, after the step, its value) is not finite, naming the
+     * iteration, the first such parameter and its element.
+     */
+    private static void checkFinite(List<Parameter> params, int it, double loss, boolean afterStep) {
+        for (Parameter p : params) {
+            double[] d = afterStep ? p.value().data : p.grad().data;
+            for (int i = 0, n = p.size(); i < n; i++) {
+                if (!Double.isFinite(d[i])) {
+                    int cols = p.value().numCols;
+                    String where = " at element (" + (i / cols) + ", " + (i % cols) + ")";
+                    throw new ArithmeticException(afterStep
+                            ? "training: the optimizer step of iteration " + it + " made parameter '" + p.name()
+                                    + "' " + d[i] + where + " (loss " + loss + "); the step was undone, the weights "
+                                    + "keep their values from before the step; lower the learning rate"
+                            : "training: gradient of parameter '" + p.name() + "' is " + d[i] + where
+                                    + " at iteration " + it + " (loss " + loss + "); the optimizer step was "
+                                    + "skipped, the weights keep their values from before iteration " + it
+                                    + "; lower the learning rate, clip the gradients (clipGradNorm), or turn on "
+                                    + "Tape.setAnomalyDetection(true) to find the op");
+                }
+            }
+        }
     }
 
     /** Configures a {@link Trainer}. */
@@ -159,10 +211,16 @@ public final class Trainer {
         /**
          * Clips the global gradient norm before each step ({@link GradClip#byNorm}); 0 disables.
          *
-         * @param maxNorm the largest norm
+         * @param maxNorm the largest norm, {@code > 0}, or 0 for no clipping
          * @return this
+         * @throws IllegalArgumentException if {@code maxNorm} is negative or NaN, naming the value
+         *                                  and the valid range
          */
         public Builder clipGradNorm(double maxNorm) {
+            if (!(maxNorm >= 0)) {
+                throw new IllegalArgumentException("clipGradNorm: maxNorm = " + maxNorm
+                        + " is invalid; it must be > 0, or 0 to disable clipping");
+            }
             this.clipNorm = maxNorm;
             return this;
         }
