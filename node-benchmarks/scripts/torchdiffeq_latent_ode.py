@@ -6,7 +6,8 @@ build; matplotlib is stubbed, no figure is drawn) and runs its training loop unc
 substance (RNN encoder backwards over the observations, reparameterised z0, dopri5 at
 torchdiffeq's defaults rtol 1e-7 atol 1e-9, Gaussian log-likelihood with noise 0.3 and the
 analytic KL, Adam lr 0.01), one thread, float32, timing every iteration:
-    OMP_NUM_THREADS=1 /usr/bin/python3 node-benchmarks/scripts/torchdiffeq_latent_ode.py /path/to/torchdiffeq [iterations]
+    OMP_NUM_THREADS=1 /usr/bin/python3 node-benchmarks/scripts/torchdiffeq_latent_ode.py /path/to/torchdiffeq [iterations] [float64]
+(the optional third argument runs the model in float64, to compare training curves with the Java port)
 Prints s/iter (wall, process CPU) over all iterations, the first 30 and the rest, forward
 evaluations per iteration (the example's own func.nfe counter) and VmRSS at the end.
 """
@@ -19,6 +20,7 @@ import types
 
 root = sys.argv[1] if len(sys.argv) > 1 else '.'
 iters = int(sys.argv[2]) if len(sys.argv) > 2 else 300
+double = len(sys.argv) > 3 and sys.argv[3] == 'float64'
 sys.path.insert(0, root)
 for name in ('matplotlib', 'matplotlib.pyplot'):  # the example plots; not needed here
     stub = types.ModuleType(name)
@@ -32,6 +34,8 @@ import torch  # noqa: E402
 from torchdiffeq import odeint  # noqa: E402
 
 torch.set_num_threads(1)
+if double:
+    torch.set_default_dtype(torch.float64)
 sys.argv = [sys.argv[0]]  # the example parses its own flags at import
 spec = importlib.util.spec_from_file_location('latent_ode', os.path.join(root, 'examples', 'latent_ode.py'))
 ex = importlib.util.module_from_spec(spec)
@@ -43,8 +47,8 @@ latent_dim, nhidden, rnn_nhidden, obs_dim, nspiral = 4, 20, 25, 2, 1000
 noise_std = .3
 _, samp_trajs, _, samp_ts = ex.generate_spiral2d(nspiral=nspiral, start=0., stop=6 * np.pi,
                                                  noise_std=noise_std, a=0., b=.3, savefig=False)
-samp_trajs = torch.from_numpy(samp_trajs).float()
-samp_ts = torch.from_numpy(samp_ts).float()
+samp_trajs = torch.from_numpy(samp_trajs).to(torch.get_default_dtype())
+samp_ts = torch.from_numpy(samp_ts).to(torch.get_default_dtype())
 func = ex.LatentODEfunc(latent_dim, nhidden)
 rec = ex.RecognitionRNN(latent_dim, obs_dim, rnn_nhidden, nspiral)
 dec = ex.Decoder(latent_dim, obs_dim, nhidden)
@@ -77,7 +81,7 @@ for itr in range(iters):
 rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]
 hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]
 w, c, n = np.array(wall), np.array(cpu), np.array(nfe)
-print(f'torch {torch.__version__} threads {torch.get_num_threads()} float32 iterations {iters}')
+print(f'torch {torch.__version__} threads {torch.get_num_threads()} {torch.get_default_dtype()} iterations {iters}')
 print(f's/iter wall all {w.mean():.4f} first30 {w[:30].mean():.4f} after30 {w[30:].mean() if iters > 30 else float("nan"):.4f}')
 print(f's/iter cpu  all {c.mean():.4f} first30 {c[:30].mean():.4f} after30 {c[30:].mean() if iters > 30 else float("nan"):.4f}')
 print(f'forward nfe/iter mean {n.mean():.1f} first {n[0]} last {n[-1]} min {n.min()} max {n.max()}')
