@@ -29,9 +29,10 @@ import org.ejml.data.DMatrixRMaj;
  * on the whole data set every iteration, as a user porting the example would write it:
  * <ul>
  *   <li>data: 1000 noisy spirals ({@code generate_spiral2d}: Archimedean spirals
- *       {@code r = a + bθ}, a = 0, b = 0.3, θ ∈ [0, 6π] on 1000 points, clockwise or counter-clockwise
- *       with probability ½, a window of 100 consecutive points starting uniformly in [100, 900),
- *       Gaussian noise σ = 0.3), observed at the first 100 grid times {@code t ∈ [0, 1.87]};</li>
+ *       {@code r = a + bθ}, a = 0, b = 0.3, θ ∈ [0, 6π] on 500 points (the function's default: the
+ *       script sets {@code ntotal = 1000} but does not pass it), clockwise or counter-clockwise with
+ *       probability ½, a window of 100 consecutive points starting uniformly in [100, 400),
+ *       Gaussian noise σ = 0.3), observed at the first 100 grid times {@code t ∈ [0, 3.74]};</li>
  *   <li>encoder: {@code h ← tanh(Linear(27→25)(cat(x_t, h)))} run backwards over the 100
  *       observations from {@code h = 0}, then {@code Linear(25→8)} gives the posterior mean and
  *       log-variance of {@code z0} (latent dimension 4);</li>
@@ -64,7 +65,7 @@ import org.ejml.data.DMatrixRMaj;
 public final class LatentOdeWorkload {
 
     static final int SPIRALS = 1000;
-    static final int TOTAL = 1000;
+    static final int TOTAL = 500; // generate_spiral2d's default: the script's ntotal = 1000 is never passed
     static final int SAMPLES = 100;
     static final int OBS = 2;
     static final int LATENT = 4;
