@@ -88,7 +88,7 @@ public final class LatentOdeWorkload {
     private final Adam adam;
     private final SolverOptions options;
     private final GradientMethod method = GradientMethod.direct();
-    private final Random noise = new Random(2);
+    private Random noise = new Random(2);
 
     long forwardEvals;
     long backwardEvals;
@@ -149,6 +149,12 @@ public final class LatentOdeWorkload {
     /** One training iteration on the whole data set. */
     void iteration() {
         adam.zeroGrad();
+        lastLoss = lossAndGradient();
+        adam.step();
+    }
+
+    /** The loss, with the parameters' gradients accumulated; no optimizer step. */
+    double lossAndGradient() {
         try (Tape tape = new Tape()) {
             Tensor w = tape.param(i2h.param("weight"));
             Tensor bias = tape.param(i2h.param("bias"));
@@ -167,12 +173,44 @@ public final class LatentOdeWorkload {
                     tape.constant(stackedObs)).sum();
             Tensor loss = LossFunctions.klStandardNormal(mu, logVar).sum().sub(logLik).scale(1.0 / SPIRALS);
             tape.backward(loss);
-            lastLoss = loss.item();
             GradientStats s = r.stats();
             forwardEvals += s.forwardEvaluations();
             backwardEvals += s.backwardEvaluations();
+            return loss.item();
         }
-        adam.step();
+    }
+
+    /**
+     * Compares the gradient of the first iteration's loss with central differences in one entry of
+     * every parameter (the same ε for every evaluation): a check that the port trains on the
+     * gradient of the loss it reports.
+     */
+    void gradientCheck() {
+        adam.zeroGrad();
+        noise = new Random(2);
+        lossAndGradient();
+        double[] grads = new double[params.size()];
+        for (int i = 0; i < grads.length; i++) {
+            grads[i] = params.get(i).grad().data[params.get(i).size() / 2];
+        }
+        for (int i = 0; i < grads.length; i++) {
+            Parameter p = params.get(i);
+            double[] v = p.value().data;
+            int k = v.length / 2;
+            double g = grads[i];
+            double h = 1e-5 * Math.max(1.0, Math.abs(v[k]));
+            double old = v[k];
+            v[k] = old + h;
+            noise = new Random(2);
+            double up = lossAndGradient();
+            v[k] = old - h;
+            noise = new Random(2);
+            double down = lossAndGradient();
+            v[k] = old;
+            double fd = (up - down) / (2 * h);
+            System.out.printf(Locale.ROOT, "gradient check %-14s [%d] tape %+.6e  central difference %+.6e  rel %.1e%n",
+                    p.name(), k, g, fd, Math.abs(g - fd) / Math.max(1e-12, Math.abs(fd)));
+        }
     }
 
     static long allocatedBytes() {
@@ -227,8 +265,9 @@ public final class LatentOdeWorkload {
      * Runs the workload.
      *
      * @param args optional: iterations (default 300); the dopri5 variant ({@code dopri5} or
-     *             {@code dopri5_torchdiffeq}); {@code torchdiffeq} to use torchdiffeq's step
-     *             controller
+     *             {@code dopri5_torchdiffeq}); {@code torchdiffeq} (or {@code default}) to use
+     *             torchdiffeq's step controller (or the method's own); {@code gradcheck} to compare
+     *             the first gradient with central differences instead of training
      */
     public static void main(String[] args) {
         int iters = args.length > 0 ? Integer.parseInt(args[0]) : 300;
@@ -241,6 +280,10 @@ public final class LatentOdeWorkload {
         SolverOptions options = b.build();
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         LatentOdeWorkload w = new LatentOdeWorkload(options);
+        if (args.length > 3 && args[3].equals("gradcheck")) {
+            w.gradientCheck();
+            return;
+        }
         double[] wall = new double[iters];
         double[] cpu = new double[iters];
         double[] alloc = new double[iters];
