@@ -103,4 +103,6 @@ print(f'torch {torch.__version__} threads {torch.get_num_threads()} float32 iter
 print(f's/iter wall all {w.mean():.4f} first30 {w[:30].mean():.4f} after30 {w[30:].mean() if iters > 30 else float("nan"):.4f}')
 print(f's/iter cpu  all {c.mean():.4f} first30 {c[:30].mean():.4f} after30 {c[30:].mean() if iters > 30 else float("nan"):.4f}')
 print(f'forward nfe/iter mean {n.mean():.1f} first {n[0]} last {n[-1]} min {n.min()} max {n.max()}')
+print(f'ms wall per forward evaluation all {1e3 * w.sum() / n.sum():.3f} first30 {1e3 * w[:30].sum() / n[:30].sum():.3f} '
+      f'after30 {1e3 * w[30:].sum() / max(1, n[30:].sum()):.3f}')
 print(f'VmRSS {int(rss) / 1024:.0f} MB VmHWM {int(hwm) / 1024:.0f} MB loadavg {os.getloadavg()}')

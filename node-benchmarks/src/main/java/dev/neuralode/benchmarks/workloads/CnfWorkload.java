@@ -183,6 +183,9 @@ public final class CnfWorkload {
                 LatentOdeWorkload.mean(cpu, warm, iters));
         System.out.printf(Locale.ROOT, "nfe/iter (calls of the CNF dynamics, forward solve and any backward re-evaluation) %.1f "
                 + "(first %.0f, last %.0f)%n", LatentOdeWorkload.mean(nfe, 0, iters), nfe[0], nfe[iters - 1]);
+        System.out.printf(Locale.ROOT, "ms wall per evaluation all %.3f  first %d %.3f  after %.3f%n",
+                LatentOdeWorkload.perEval(wall, nfe, 0, iters), warm, LatentOdeWorkload.perEval(wall, nfe, 0, warm),
+                LatentOdeWorkload.perEval(wall, nfe, warm, iters));
         System.out.printf(Locale.ROOT, "MB allocated/iter all %.1f  first %d %.1f  after %.1f%n",
                 LatentOdeWorkload.mean(alloc, 0, iters) / 1e6, warm, LatentOdeWorkload.mean(alloc, 0, warm) / 1e6,
                 LatentOdeWorkload.mean(alloc, warm, iters) / 1e6);

@@ -261,6 +261,17 @@ public final class LatentOdeWorkload {
         return to > from ? s / (to - from) : Double.NaN;
     }
 
+    /** Milliseconds of {@code seconds} per evaluation in {@code evals} over {@code [from, to)}. */
+    static double perEval(double[] seconds, double[] evals, int from, int to) {
+        double s = 0;
+        double n = 0;
+        for (int i = from; i < to; i++) {
+            s += seconds[i];
+            n += evals[i];
+        }
+        return n > 0 ? 1e3 * s / n : Double.NaN;
+    }
+
     /**
      * Runs the workload.
      *
@@ -319,6 +330,8 @@ public final class LatentOdeWorkload {
                 mean(cpu, 0, iters), warm, mean(cpu, 0, warm), mean(cpu, warm, iters));
         System.out.printf(Locale.ROOT, "forward nfe/iter %.1f (first %.0f, last %.0f), backward nfe/iter %.1f%n",
                 mean(fwd, 0, iters), fwd[0], fwd[iters - 1], mean(bwd, 0, iters));
+        System.out.printf(Locale.ROOT, "ms wall per forward evaluation all %.3f  first %d %.3f  after %.3f%n",
+                perEval(wall, fwd, 0, iters), warm, perEval(wall, fwd, 0, warm), perEval(wall, fwd, warm, iters));
         System.out.printf(Locale.ROOT, "MB allocated/iter all %.1f  first %d %.1f  after %.1f%n",
                 mean(alloc, 0, iters) / 1e6, warm, mean(alloc, 0, warm) / 1e6, mean(alloc, warm, iters) / 1e6);
         System.out.printf(Locale.ROOT, "GC %d collections, %d ms; VmRSS %s, VmHWM %s; max heap %d MB; %s%n",
