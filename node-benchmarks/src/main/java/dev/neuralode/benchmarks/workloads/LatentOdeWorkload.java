@@ -35,7 +35,8 @@ import org.ejml.data.DMatrixRMaj;
  *       Gaussian noise σ = 0.3), observed at the first 100 grid times {@code t ∈ [0, 3.74]};</li>
  *   <li>encoder: {@code h ← tanh(Linear(27→25)(cat(x_t, h)))} run backwards over the 100
  *       observations from {@code h = 0}, then {@code Linear(25→8)} gives the posterior mean and
- *       log-variance of {@code z0} (latent dimension 4);</li>
+ *       log-variance of {@code z0} (latent dimension 4; the script applies it after every step
+ *       and uses the last, here it is applied once);</li>
  *   <li>{@code z0 = μ + e^{logVar/2} ε}, integrated by {@code dz/dt = Linear(20→4)(ELU(Linear(20→20)
  *       (ELU(Linear(4→20)(z)))))} with dopri5 at torchdiffeq's default tolerances (rtol 1e-7,
  *       atol 1e-9) to the 100 observation times, backpropagated through the solver
