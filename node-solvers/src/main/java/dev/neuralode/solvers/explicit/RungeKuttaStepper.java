@@ -27,6 +27,12 @@ final class RungeKuttaStepper implements Stepper {
     private final int base;
     private final int total;
     private final Kernel kernel;
+    /**
+     * States of this many components and more run on the generic stepper even with a kernel
+     * (system property {@code dev.neuralode.solvers.kernelMaxDimension}, default 64; node-benchmarks'
+     * {@code KernelSweep} sets it to measure the kernels at every size).
+     */
+    static final int KERNEL_MAX_DIMENSION = Integer.getInteger("dev.neuralode.solvers.kernelMaxDimension", 64);
     private final boolean adaptive;
     private final double[] c;
 
@@ -80,7 +86,11 @@ final class RungeKuttaStepper implements Stepper {
         this.base = fsal ? s : s + 1;
         ContinuousExtension ext = tab.continuousExtension();
         this.total = ext.stageCount();
-        this.kernel = tab.kernel;
+        // the fused kernels pay for small states: up to 16 components they save 9-50 % of a solve
+        // (the generic stepper's loop and indirection overhead dominates there); at 32 the two are
+        // level, and from 128 on the generic stepper's blocked combinations are faster (3-23 % at
+        // 128-512 components; node-benchmarks' KernelSweep)
+        this.kernel = n < KERNEL_MAX_DIMENSION ? tab.kernel : null;
         this.adaptive = tab.isAdaptive();
         this.c = tab.c();
         this.k = new double[total][n];
