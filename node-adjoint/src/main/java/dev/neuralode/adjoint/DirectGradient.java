@@ -99,18 +99,17 @@ final class DirectGradient implements GradientMethod {
     /**
      * The system as the forward solve sees it while recording: every evaluation is counted (its count
      * is the solver's evaluation ordinal) and, within the heap budget, linearized and kept by
-     * ordinal with a copy of its value.
+     * ordinal (each linearization holds its value).
      */
     static final class Recording implements OdeSystem {
         private final DifferentiableOdeSystem system;
         private final long budget;
         private Linearization[] kept = new Linearization[64];
-        private double[][] values = new double[64][];
         private int calls;
         private int recorded;
         private int held;
         private int cap = Integer.MAX_VALUE;
-        /** The heap of one recording (measured on the first one), with its value copy. */
+        /** The heap of one recording (measured on the first one). */
         long bytesEach;
 
         Recording(DifferentiableOdeSystem system, long budget) {
@@ -128,21 +127,18 @@ final class DirectGradient implements GradientMethod {
             if (ord >= kept.length) {
                 int len = Math.max(kept.length * 2, ord + 1);
                 kept = Arrays.copyOf(kept, len);
-                values = Arrays.copyOf(values, len);
             }
             if (recorded == 0) {
                 // the first recording's heap allocation sizes them all: the budget gives the cap
                 long before = allocatedBytes();
                 kept[ord] = system.linearize(t, y, dydt);
-                values[ord] = dydt.clone();
                 long measured = before < 0 ? -1 : allocatedBytes() - before;
                 // arrays reused from the thread's pool are not new allocations, but are held all the same
-                long bytes = Math.max(measured, kept[ord].sizeBytes() + 8L * dydt.length);
+                long bytes = Math.max(measured, kept[ord].sizeBytes());
                 bytesEach = bytes > 0 ? bytes : 8L * (4L * dydt.length + system.parameterCount());
                 cap = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / bytesEach));
             } else {
                 kept[ord] = system.linearize(t, y, dydt);
-                values[ord] = dydt.clone();
             }
             recorded++;
             held++;
@@ -153,17 +149,11 @@ final class DirectGradient implements GradientMethod {
             return ord >= 0 && ord < kept.length ? kept[(int) ord] : null;
         }
 
-        /** The value of kept evaluation {@code ord} (do not modify). */
-        double[] value(long ord) {
-            return values[(int) ord];
-        }
-
         /** Releases evaluation {@code ord}'s linearization, if still held. */
         void release(long ord) {
             if (ord >= 0 && ord < kept.length && kept[(int) ord] != null) {
                 kept[(int) ord].release();
                 kept[(int) ord] = null;
-                values[(int) ord] = null;
                 held--;
             }
         }
@@ -511,7 +501,7 @@ final class DirectGradient implements GradientMethod {
                     Linearization kept = ord >= 0 ? rec.linearization(ord) : null;
                     if (kept != null) {
                         lin[i] = kept;
-                        System.arraycopy(rec.value(ord), 0, kk[i], 0, n);
+                        System.arraycopy(kept.value(), 0, kk[i], 0, n);
                         continue;
                     }
                     double[] yi = yStage[i];

@@ -299,6 +299,20 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
         }
 
         /**
+         * The recorded evaluation's value, the output tensor's own array (no copy).
+         *
+         * @return a read-only view, valid until {@link #release()}
+         * @throws IllegalStateException if released
+         */
+        @Override
+        public double[] value() {
+            if (released) {
+                throw new IllegalStateException("value: this recorded evaluation was released");
+            }
+            return out.value().data;
+        }
+
+        /**
          * The heap the recording holds: its tape's op results (values and the gradients of products
          * taken so far) and the copy of the state.
          *

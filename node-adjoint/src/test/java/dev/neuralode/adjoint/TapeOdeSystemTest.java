@@ -46,6 +46,28 @@ class TapeOdeSystemTest {
         assertThat(f.w1().grad().data).containsOnly(0.0);
     }
 
+    @Test
+    void aLinearizationHoldsItsValueAndItsProductsUntilReleased() {
+        GradientProblems.Mlp f = new GradientProblems.Mlp(2, 5, 3, true);
+        TapeOdeSystem sys = new TapeOdeSystem(f, 3, 2);
+        double[] y = {0.1, -0.4, 0.7, 0.2, -0.3, 0.5};
+        double[] a = {1, -2, 0.5, 0.3, -1, 2};
+        double[] dydt = new double[6];
+        dev.neuralode.core.Linearization lin = sys.linearize(0.3, y, dydt);
+        double[] f0 = new double[6];
+        sys.derivative(0.3, y, f0);
+        assertThat(dydt).containsExactly(f0);
+        assertThat(java.util.Arrays.copyOf(lin.value(), 6)).containsExactly(f0);
+        double[] aDy = new double[6];
+        double[] expected = new double[6];
+        lin.vectorJacobianProduct(a, aDy, null, null);
+        sys.vectorJacobianProduct(0.3, y, a, null, expected, null, null);
+        assertThat(aDy).containsExactly(expected);
+        lin.release();
+        org.assertj.core.api.Assertions.assertThatThrownBy(lin::value)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
+    }
+
     private static double dot(TapeOdeSystem sys, double t, double[] y, double[] a) {
         double[] out = new double[y.length];
         sys.derivative(t, y, out);

@@ -9,11 +9,21 @@ final class CopiedLinearization implements Linearization {
     private final DifferentiableOdeSystem system;
     private final double t;
     private double[] y;
+    private double[] value;
 
-    CopiedLinearization(DifferentiableOdeSystem system, double t, double[] y) {
+    CopiedLinearization(DifferentiableOdeSystem system, double t, double[] y, double[] value) {
         this.system = system;
         this.t = t;
         this.y = y.clone();
+        this.value = value.clone();
+    }
+
+    @Override
+    public double[] value() {
+        if (value == null) {
+            throw new IllegalStateException("value: this linearization at t=" + t + " was released");
+        }
+        return value;
     }
 
     @Override
@@ -28,10 +38,11 @@ final class CopiedLinearization implements Linearization {
     @Override
     public void release() {
         y = null;
+        value = null;
     }
 
     @Override
     public long sizeBytes() {
-        return y == null ? 0 : 8L * (y.length + 1);
+        return y == null ? 0 : 8L * (y.length + value.length + 1);
     }
 }

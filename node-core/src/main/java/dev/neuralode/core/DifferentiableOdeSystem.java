@@ -74,6 +74,6 @@ public interface DifferentiableOdeSystem extends OdeSystem {
      */
     default Linearization linearize(double t, double[] y, double[] dydt) {
         derivative(t, y, dydt);
-        return new CopiedLinearization(this, t, y);
+        return new CopiedLinearization(this, t, y, dydt);
     }
 }

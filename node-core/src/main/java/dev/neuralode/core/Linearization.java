@@ -35,6 +35,15 @@ public interface Linearization {
     void release();
 
     /**
+     * The value {@code f(t, y)} the linearization was made with (what {@code linearize} wrote into
+     * its {@code dydt}), so that a caller keeping the linearization needs no copy of its own.
+     *
+     * @return a read-only view of at least {@code n} values, valid until {@link #release()}
+     * @throws IllegalStateException if released
+     */
+    double[] value();
+
+    /**
      * The heap this linearization holds, for memory budgets and accounting (an estimate: the
      * arrays it keeps, not object headers).
      *

@@ -120,10 +120,13 @@ class CoreContractsTest {
         assertThat(seen).containsExactly(0.5, 2.0, 3.0);
         assertThat(aDy).containsExactly(41.5, 1.0);
         assertThat(aDt).containsExactly(6.0);
+        dydt[0] = -1; // and its own copy of the value
+        assertThat(lin.value()).containsExactly(3.0, 4.0);
         assertThat(lin.sizeBytes()).isPositive();
         lin.release();
         lin.release();
         assertThat(lin.sizeBytes()).isZero();
+        assertThatThrownBy(lin::value).isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
         assertThatThrownBy(() -> lin.vectorJacobianProduct(new double[2], aDy, null, aDt))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
     }

@@ -59,7 +59,6 @@ final class RungeKuttaStepper implements Stepper {
     private final double[][] wVal;
     private final int[][] xIdx;
     private final double[][] xVal;
-    private final double[] xc;
     private final boolean needsF1;
 
     private double t;
@@ -112,7 +111,6 @@ final class RungeKuttaStepper implements Stepper {
             }
         }
         double[][] w = ext.weightsView();
-        this.xc = ext.extraCView();
         boolean weighted = false;
         if (!fsal) {
             for (double v : w[s]) {

@@ -26,7 +26,6 @@ public final class StepTrace implements StepHandler {
     private long[] calls = new long[0];
     private double[] states = new double[0];
     private double t0;
-    private double[] y0;
 
     private static final byte CLIPPED = 1;
     private static final byte AFTER_JUMP = 2;
@@ -43,7 +42,6 @@ public final class StepTrace implements StepHandler {
     @Override
     public void start(double t0, double[] y0, double tEnd) {
         this.t0 = t0;
-        this.y0 = y0.clone();
         this.n = y0.length;
     }
 
