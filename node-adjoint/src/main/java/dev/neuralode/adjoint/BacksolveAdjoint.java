@@ -33,8 +33,14 @@ final class BacksolveAdjoint implements GradientMethod {
     @Override
     public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
                                SolverOptions options, boolean keep) {
-        OdeSolution sol = Passes.solve(system, y0, times, options, "forward pass of the ODE solve");
-        return new Pass(system, times, sol, options);
+        return forward(system, y0, times, options, keep, new double[times.length * system.dimension()]);
+    }
+
+    @Override
+    public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
+                               SolverOptions options, boolean keep, double[] into) {
+        SolverStats stats = Passes.solveInto(system, y0, times, options, "forward pass of the ODE solve", into);
+        return new Pass(system, times, into, stats, options);
     }
 
     /** The augmented system {@code z = [y, a, aθ, at]}, {@code dz/dt = [f, -aᵀf_y, -aᵀf_θ, -aᵀf_t]}. */
@@ -87,8 +93,9 @@ final class BacksolveAdjoint implements GradientMethod {
 
     private final class Pass extends SolvedPass {
 
-        Pass(DifferentiableOdeSystem system, double[] times, OdeSolution sol, SolverOptions options) {
-            super(system, times, sol, options);
+        Pass(DifferentiableOdeSystem system, double[] times, double[] states, SolverStats stats,
+             SolverOptions options) {
+            super(system, times, states, stats, options);
         }
 
         @Override

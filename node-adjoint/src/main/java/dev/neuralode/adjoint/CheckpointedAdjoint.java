@@ -37,6 +37,12 @@ final class CheckpointedAdjoint implements GradientMethod {
     @Override
     public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
                                SolverOptions options, boolean keep) {
+        return forward(system, y0, times, options, keep, new double[times.length * system.dimension()]);
+    }
+
+    @Override
+    public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
+                               SolverOptions options, boolean keep, double[] into) {
         int n = y0.length;
         Passes.DoubleList cpTimes = new Passes.DoubleList(16);
         Passes.DoubleList cpStates = new Passes.DoubleList(16 * n);
@@ -49,10 +55,10 @@ final class CheckpointedAdjoint implements GradientMethod {
             }
             return true;
         };
-        OdeSolution sol = keep
-                ? Passes.solve(system, y0, times, options, "forward pass of the ODE solve", checkpoints)
-                : Passes.solve(system, y0, times, options, "forward pass of the ODE solve");
-        return new Pass(system, times, sol, options, cpTimes, cpStates, keep);
+        SolverStats stats = keep
+                ? Passes.solveInto(system, y0, times, options, "forward pass of the ODE solve", into, checkpoints)
+                : Passes.solveInto(system, y0, times, options, "forward pass of the ODE solve", into);
+        return new Pass(system, times, into, stats, options, cpTimes, cpStates, keep);
     }
 
     /** The adjoint system {@code z = [a, aθ, at]} against an interpolated state. */
@@ -97,9 +103,9 @@ final class CheckpointedAdjoint implements GradientMethod {
         /** For each boundary, the output index it is, or -1 for a checkpoint. */
         private final int[] outputIndex;
 
-        Pass(DifferentiableOdeSystem system, double[] times, OdeSolution sol, SolverOptions options,
-             Passes.DoubleList cpTimes, Passes.DoubleList cpStates, boolean keep) {
-            super(system, times, sol, Passes.withoutUserHandler(options));
+        Pass(DifferentiableOdeSystem system, double[] times, double[] states, SolverStats stats,
+             SolverOptions options, Passes.DoubleList cpTimes, Passes.DoubleList cpStates, boolean keep) {
+            super(system, times, states, stats, Passes.withoutUserHandler(options));
             int n = system.dimension();
             int m = times.length;
             double dir = Math.signum(times[m - 1] - times[0]);

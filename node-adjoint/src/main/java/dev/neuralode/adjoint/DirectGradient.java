@@ -3,7 +3,6 @@ package dev.neuralode.adjoint;
 import dev.neuralode.core.DifferentiableOdeSystem;
 import dev.neuralode.core.Linearization;
 import dev.neuralode.core.NonFiniteStateException;
-import dev.neuralode.core.OdeSolution;
 import dev.neuralode.core.OdeSystem;
 import dev.neuralode.core.SolverStats;
 import dev.neuralode.solvers.SolverOptions;
@@ -74,16 +73,22 @@ final class DirectGradient implements GradientMethod {
     @Override
     public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
                                SolverOptions options, boolean keep) {
+        return forward(system, y0, times, options, keep, new double[times.length * system.dimension()]);
+    }
+
+    @Override
+    public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
+                               SolverOptions options, boolean keep, double[] into) {
         DenseWeights dw = DenseWeights.of(options.method()); // a method direct() cannot replay fails here
         if (!keep) {
-            return new Pass(system, times, Passes.solve(system, y0, times, options, FORWARD), options, dw, null,
-                    null);
+            return new Pass(system, times, into, Passes.solveInto(system, y0, times, options, FORWARD, into),
+                    options, dw, null, null);
         }
         StepTrace trace = new StepTrace(true);
         Recording rec = recordBytes > 0 ? new Recording(system, recordBytes) : null;
-        OdeSolution sol;
+        SolverStats sol;
         try {
-            sol = Passes.solve(rec == null ? system : rec, y0, times, options, FORWARD, trace);
+            sol = Passes.solveInto(rec == null ? system : rec, y0, times, options, FORWARD, into, trace);
         } catch (RuntimeException e) {
             if (rec != null) {
                 rec.releaseAll();
@@ -93,7 +98,7 @@ final class DirectGradient implements GradientMethod {
         if (rec != null) {
             rec.keepOnlyTraced(trace);
         }
-        return new Pass(system, times, sol, options, dw, trace, rec);
+        return new Pass(system, times, into, sol, options, dw, trace, rec);
     }
 
     /**
@@ -212,9 +217,9 @@ final class DirectGradient implements GradientMethod {
         /** The doubles kept for the backward pass when the forward pass ended. */
         private final long stored;
 
-        Pass(DifferentiableOdeSystem system, double[] times, OdeSolution sol, SolverOptions options,
+        Pass(DifferentiableOdeSystem system, double[] times, double[] states, SolverStats sol, SolverOptions options,
              DenseWeights dw, StepTrace trace, Recording rec) {
-            super(system, times, sol, options);
+            super(system, times, states, sol, options);
             this.dw = dw;
             this.trace = trace;
             this.rec = rec;

@@ -70,6 +70,37 @@ public interface GradientMethod {
                         SolverOptions options, boolean keep);
 
     /**
+     * Solves forwards like {@link #forward(DifferentiableOdeSystem, double[], double[], SolverOptions,
+     * boolean)} and writes the states at {@code times} row-major into {@code into}. The ODE-solve op
+     * calls this with its output value, an array from the tape's arena, so that the forward pass
+     * allocates and copies no output states; the returned pass's {@link ForwardPass#states()} may be
+     * {@code into} itself, which the caller then must not modify while the pass lives. The default
+     * runs the five-argument method and copies its states; the built-in methods solve into
+     * {@code into} directly.
+     *
+     * @param system  the differentiable system, dimension {@code n}
+     * @param y0      the initial state, length {@code n}. Not modified.
+     * @param times   the output times, length {@code m >= 2}, strictly monotone. Not modified.
+     * @param options the forward solver's options
+     * @param keep    false when no backward pass can follow
+     * @param into    receives the {@code m × n} states, length at least {@code m·n}. Modified.
+     * @return the forward pass
+     * @throws dev.neuralode.core.OdeSolveException if the solve fails
+     */
+    default ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
+                                SolverOptions options, boolean keep, double[] into) {
+        ForwardPass pass = forward(system, y0, times, options, keep);
+        int length = times.length * system.dimension();
+        double[] states = pass.states();
+        if (states.length < length) {
+            throw new IllegalStateException(name() + ": the forward pass returned " + states.length
+                    + " state values for " + times.length + " times x " + system.dimension() + " components");
+        }
+        System.arraycopy(states, 0, into, 0, length);
+        return pass;
+    }
+
+    /**
      * Backpropagation through the solver: the exact gradient of the discrete computation the
      * solver performed, for an explicit Runge–Kutta method (a
      * {@link dev.neuralode.solvers.explicit.ButcherTableau}, built-in or the user's own). The forward

@@ -42,14 +42,15 @@ final class OdeSolveOp implements Op {
         double[] y0 = java.util.Arrays.copyOf(inputs[0].data, batch * dim);
         double[] times = java.util.Arrays.copyOf(inputs[1].data, inputs[1].getNumElements());
         int m = times.length;
+        // the output value comes from the tape's arena and the solve writes straight into it
+        DMatrixRMaj out = Op.newValue(m * batch, dim);
         if (m == 1) {
             pass = new SinglePass(y0, system.parameterCount());
+            System.arraycopy(y0, 0, out.data, 0, y0.length);
         } else {
-            pass = method.forward(system, y0, times, options, keep);
+            pass = method.forward(system, y0, times, options, keep, out.data);
         }
         forwardStats = pass.stats();
-        DMatrixRMaj out = new DMatrixRMaj(m * batch, dim);
-        System.arraycopy(pass.states(), 0, out.data, 0, m * batch * dim);
         return out;
     }
 

@@ -33,6 +33,22 @@ final class Passes {
         }
     }
 
+    /**
+     * Runs a solve writing the states at {@code times} row-major into {@code into}
+     * ({@link OdeSolvers#solveInto}), with our own step handlers attached to this call only,
+     * naming the pass in any failure.
+     */
+    static dev.neuralode.core.SolverStats solveInto(OdeSystem f, double[] y0, double[] times, SolverOptions o,
+                                                    String pass, double[] into, StepHandler... handlers) {
+        try {
+            return OdeSolvers.solveInto(f, y0, times, o, into, handlers);
+        } catch (NonFiniteStateException e) {
+            throw e.inPass(pass);
+        } catch (OdeSolveException e) {
+            throw rethrow(e, pass);
+        }
+    }
+
     /** Runs a dense solve with our own step handlers, naming the pass in any failure. */
     static DenseSolution solveDense(OdeSystem f, double[] y0, double t0, double t1, SolverOptions o,
                                     String pass, StepHandler... handlers) {

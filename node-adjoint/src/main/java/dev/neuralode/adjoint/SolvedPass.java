@@ -1,13 +1,13 @@
 package dev.neuralode.adjoint;
 
 import dev.neuralode.core.DifferentiableOdeSystem;
-import dev.neuralode.core.OdeSolution;
 import dev.neuralode.core.SolverStats;
 import dev.neuralode.solvers.SolverOptions;
 
 /**
  * What every gradient method's forward pass holds (package-private): the system, the output
- * times, the output states flattened row-major ({@code m × n}), the forward solver options and
+ * times, the output states flattened row-major ({@code m × n}, the array the forward solve wrote into: the
+ * tape's output value when the pass runs under {@code OdeSolveOp}), the forward solver options and
  * the forward solve's statistics. Each method's pass adds what its backward pass needs.
  */
 abstract class SolvedPass implements ForwardPass {
@@ -20,20 +20,18 @@ abstract class SolvedPass implements ForwardPass {
     /**
      * @param system  the dynamics
      * @param times   the output times (copied)
-     * @param sol     the forward solve at those times
+     * @param states  the forward solve's states at those times, {@code m × n} row-major (owned
+     *                from now on: the array the solve wrote into)
+     * @param stats   the forward solve's statistics
      * @param options the options the backward pass solves with
      */
-    SolvedPass(DifferentiableOdeSystem system, double[] times, OdeSolution sol, SolverOptions options) {
+    SolvedPass(DifferentiableOdeSystem system, double[] times, double[] states, SolverStats stats,
+               SolverOptions options) {
         this.system = system;
         this.times = times.clone();
         this.options = options;
-        this.stats = sol.stats();
-        int m = times.length;
-        int n = sol.dimension();
-        this.states = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            sol.copyState(i, states, i * n);
-        }
+        this.stats = stats;
+        this.states = states;
     }
 
     @Override

@@ -234,8 +234,11 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
     Recorded record(double t, double[] y, double[] dydt, boolean wrtY, boolean wrtTheta, boolean wrtT) {
         int n = batch * dim;
         Tape tape = new Tape();
-        Tensor tT = wrtT ? tape.variable(new DMatrixRMaj(1, 1, true, t)) : tape.scalar(t);
-        DMatrixRMaj hv = new DMatrixRMaj(batch, dim);
+        // the leaves' values come from the arena too and go back with the recording's tape
+        DMatrixRMaj tv = tape.newMatrix(1, 1);
+        tv.data[0] = t;
+        Tensor tT = wrtT ? tape.variable(tv) : tape.constant(tv);
+        DMatrixRMaj hv = tape.newMatrix(batch, dim);
         System.arraycopy(y, 0, hv.data, 0, n);
         Tensor hT = wrtY ? tape.variable(hv) : tape.constant(hv);
         Tensor[] paramLeaves = new Tensor[wrtTheta ? parameters.size() : 0];

@@ -74,7 +74,7 @@ final class BuiltinOps {
 
     /** {@code a} repeated to {@code rows × cols} (rows or columns of size 1 are repeated). */
     static DMatrixRMaj expand(DMatrixRMaj a, int rows, int cols) {
-        DMatrixRMaj out = Buffers.zeros(rows, cols);
+        DMatrixRMaj out = Buffers.uninitialized(rows, cols);
         int rs = a.numRows == 1 ? 0 : a.numCols;
         int cs = a.numCols == 1 ? 0 : 1;
         double[] o = out.data;
@@ -290,8 +290,13 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
-            DMatrixRMaj out = in[0].copy();
-            CommonOps_DDRM.add(out, c);
+            DMatrixRMaj a = in[0];
+            DMatrixRMaj out = Buffers.uninitialized(a.numRows, a.numCols);
+            double[] x = a.data;
+            double[] y = out.data;
+            for (int i = 0, n = a.getNumElements(); i < n; i++) {
+                y[i] = x[i] + c;
+            }
             return out;
         }
 
@@ -511,7 +516,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
-            return CommonOps_DDRM.transpose(in[0], null);
+            return CommonOps_DDRM.transpose(in[0], Buffers.uninitialized(in[0].numCols, in[0].numRows));
         }
 
         @Override
@@ -521,7 +526,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj g, DMatrixRMaj[] in, DMatrixRMaj out, boolean[] needs) {
-            return new DMatrixRMaj[]{CommonOps_DDRM.transpose(g, null)};
+            return new DMatrixRMaj[]{CommonOps_DDRM.transpose(g, Buffers.uninitialized(g.numCols, g.numRows))};
         }
     }
 
@@ -641,7 +646,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
-            DMatrixRMaj out = Buffers.zeros(r1 - r0, c1 - c0);
+            DMatrixRMaj out = Buffers.uninitialized(r1 - r0, c1 - c0);
             CommonOps_DDRM.extract(in[0], r0, r1, c0, c1, out, 0, 0);
             return out;
         }
@@ -706,8 +711,8 @@ final class BuiltinOps {
                 throw new IllegalArgumentException("op 'reshape': cannot reshape " + shape(in[0]) + " to "
                         + rows + "x" + cols);
             }
-            DMatrixRMaj out = in[0].copy();
-            out.reshape(rows, cols, true);
+            DMatrixRMaj out = Buffers.uninitialized(rows, cols);
+            System.arraycopy(in[0].data, 0, out.data, 0, rows * cols);
             return out;
         }
 
@@ -718,8 +723,8 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj g, DMatrixRMaj[] in, DMatrixRMaj out, boolean[] needs) {
-            DMatrixRMaj r = g.copy();
-            r.reshape(in[0].numRows, in[0].numCols, true);
+            DMatrixRMaj r = Buffers.uninitialized(in[0].numRows, in[0].numCols);
+            System.arraycopy(g.data, 0, r.data, 0, r.getNumElements());
             return new DMatrixRMaj[]{r};
         }
     }
@@ -758,7 +763,7 @@ final class BuiltinOps {
                     rows = m.numRows;
                 }
             }
-            DMatrixRMaj out = Buffers.zeros(rows, cols);
+            DMatrixRMaj out = Buffers.uninitialized(rows, cols);
             int off = 0;
             for (DMatrixRMaj m : in) {
                 if (axis == 0) {
@@ -894,7 +899,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj gm, DMatrixRMaj[] in, DMatrixRMaj outm, boolean[] needs) {
-            return new DMatrixRMaj[]{gradient(gm, in[0], outm, Buffers.zeros(gm.numRows, gm.numCols))};
+            return new DMatrixRMaj[]{gradient(gm, in[0], outm, Buffers.uninitialized(gm.numRows, gm.numCols))};
         }
 
         @Override
@@ -963,7 +968,7 @@ final class BuiltinOps {
         }
 
         private static DMatrixRMaj signMask(DMatrixRMaj x) {
-            DMatrixRMaj m = Buffers.zeros(x.numRows, x.numCols);
+            DMatrixRMaj m = Buffers.uninitialized(x.numRows, x.numCols);
             for (int i = 0, n = x.getNumElements(); i < n; i++) {
                 m.data[i] = Math.signum(x.data[i]);
             }
@@ -1037,7 +1042,7 @@ final class BuiltinOps {
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
             DMatrixRMaj a = in[0];
-            DMatrixRMaj out = Buffers.zeros(a.numRows, a.numCols);
+            DMatrixRMaj out = Buffers.uninitialized(a.numRows, a.numCols);
             for (int i = 0, n = a.getNumElements(); i < n; i++) {
                 double v = a.data[i];
                 out.data[i] = v > 0 ? v : slope * v;
@@ -1048,7 +1053,7 @@ final class BuiltinOps {
         @Override
         public Tensor[] backward(Tensor g, Tensor[] in, Tensor out, boolean[] needs) {
             DMatrixRMaj x = in[0].value();
-            DMatrixRMaj mask = Buffers.zeros(x.numRows, x.numCols);
+            DMatrixRMaj mask = Buffers.uninitialized(x.numRows, x.numCols);
             for (int i = 0, n = x.getNumElements(); i < n; i++) {
                 mask.data[i] = x.data[i] > 0 ? 1.0 : slope;
             }
@@ -1057,7 +1062,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj g, DMatrixRMaj[] in, DMatrixRMaj out, boolean[] needs) {
-            DMatrixRMaj res = Buffers.zeros(g.numRows, g.numCols);
+            DMatrixRMaj res = Buffers.uninitialized(g.numRows, g.numCols);
             double[] x = in[0].data;
             for (int i = 0, n = g.getNumElements(); i < n; i++) {
                 res.data[i] = x[i] > 0 ? g.data[i] : slope * g.data[i];
@@ -1082,7 +1087,7 @@ final class BuiltinOps {
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
             DMatrixRMaj a = in[0];
-            DMatrixRMaj out = Buffers.zeros(a.numRows, a.numCols);
+            DMatrixRMaj out = Buffers.uninitialized(a.numRows, a.numCols);
             for (int i = 0, n = a.getNumElements(); i < n; i++) {
                 double v = a.data[i];
                 out.data[i] = v > 0 ? v : alpha * Math.expm1(v);
@@ -1094,7 +1099,7 @@ final class BuiltinOps {
         public Tensor[] backward(Tensor g, Tensor[] in, Tensor out, boolean[] needs) {
             // d/dx = 1 (x > 0), alpha e^x = out + alpha (x <= 0)
             DMatrixRMaj x = in[0].value();
-            DMatrixRMaj pos = Buffers.zeros(x.numRows, x.numCols);
+            DMatrixRMaj pos = Buffers.uninitialized(x.numRows, x.numCols);
             for (int i = 0, n = x.getNumElements(); i < n; i++) {
                 pos.data[i] = x.data[i] > 0 ? 1.0 : 0.0;
             }
@@ -1107,7 +1112,7 @@ final class BuiltinOps {
 
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj g, DMatrixRMaj[] in, DMatrixRMaj out, boolean[] needs) {
-            DMatrixRMaj res = Buffers.zeros(g.numRows, g.numCols);
+            DMatrixRMaj res = Buffers.uninitialized(g.numRows, g.numCols);
             double[] x = in[0].data;
             for (int i = 0, n = g.getNumElements(); i < n; i++) {
                 res.data[i] = g.data[i] * (x[i] > 0 ? 1.0 : out.data[i] + alpha);
@@ -1116,7 +1121,7 @@ final class BuiltinOps {
         }
 
         private static DMatrixRMaj onesMinus(DMatrixRMaj m) {
-            DMatrixRMaj r = Buffers.zeros(m.numRows, m.numCols);
+            DMatrixRMaj r = Buffers.uninitialized(m.numRows, m.numCols);
             for (int i = 0, n = m.getNumElements(); i < n; i++) {
                 r.data[i] = 1.0 - m.data[i];
             }
@@ -1136,7 +1141,7 @@ final class BuiltinOps {
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] in) {
             DMatrixRMaj a = in[0];
-            DMatrixRMaj out = Buffers.zeros(a.numRows, 1);
+            DMatrixRMaj out = Buffers.uninitialized(a.numRows, 1);
             for (int r = 0; r < a.numRows; r++) {
                 double max = Double.NEGATIVE_INFINITY;
                 int base = r * a.numCols;
@@ -1165,7 +1170,7 @@ final class BuiltinOps {
         @Override
         public DMatrixRMaj[] backwardValues(DMatrixRMaj g, DMatrixRMaj[] in, DMatrixRMaj out, boolean[] needs) {
             DMatrixRMaj x = in[0];
-            DMatrixRMaj res = Buffers.zeros(x.numRows, x.numCols);
+            DMatrixRMaj res = Buffers.uninitialized(x.numRows, x.numCols);
             for (int r = 0, k = 0; r < x.numRows; r++) {
                 for (int c = 0; c < x.numCols; c++, k++) {
                     res.data[k] = g.data[r] * Math.exp(x.data[k] - out.data[r]);

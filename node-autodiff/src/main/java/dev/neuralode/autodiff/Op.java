@@ -32,7 +32,8 @@ public interface Op {
      * Computes the output value from the input values.
      *
      * @param inputs the input values. Not modified.
-     * @return a newly allocated output value (the tape takes ownership)
+     * @return a newly allocated output value (the tape takes ownership; allocate it with
+     *         {@link #newValue} to have it recycled with the tape)
      * @throws IllegalArgumentException if the input shapes are incompatible; the message names
      *                                  the op and the shapes
      */
@@ -51,4 +52,19 @@ public interface Op {
      *         inputs needing none
      */
     Tensor[] backward(Tensor gradOutput, Tensor[] inputs, Tensor output, boolean[] needsGrad);
+
+    /**
+     * A {@code rows × cols} zero matrix for an op's result, taken from the arena of the tape the
+     * op runs on: called from {@link #forward} while {@link Tape#apply} records, it is owned by that
+     * tape and goes back to the thread's arena when the tape is closed or recycled, so an op that
+     * allocates its results this way makes no garbage across training iterations (the built-in ops
+     * and the ODE-solve op do). Called anywhere else, it is a plain new matrix.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @return a zero matrix
+     */
+    static DMatrixRMaj newValue(int rows, int cols) {
+        return Buffers.zeros(rows, cols);
+    }
 }

@@ -72,6 +72,8 @@ public final class Tape implements AutoCloseable {
     private static final int PARAM_SCAN = 16;
     /** The arrays the ops of this tape allocated (see {@link Buffers}). */
     private final ArrayList<double[]> owned = new ArrayList<>(32);
+    /** The arrays of leaves this tape made ({@link #newMatrix}, {@link #full}): released at close only. */
+    private final ArrayList<double[]> ownedLeaves = new ArrayList<>(4);
     private boolean recording = true;
     private boolean released;
     private boolean closed;
@@ -143,9 +145,40 @@ public final class Tape implements AutoCloseable {
      * @return the constant tensor
      */
     public Tensor full(int rows, int cols, double value) {
-        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
-        m.fill(value);
+        DMatrixRMaj m = newMatrix(rows, cols);
+        if (value != 0.0) {
+            java.util.Arrays.fill(m.data, value);
+        }
         return constant(m);
+    }
+
+    /**
+     * A {@code rows × cols} zero matrix that this tape owns: for the values of leaves built anew
+     * every iteration (an initial hidden state, a copy of an input, noise), which then come from
+     * the thread's arena and go back to it when the tape is {@link #close() closed}, instead of
+     * becoming garbage ({@link #recycle()} leaves them alone). Wrap it with {@link #constant} or
+     * {@link #variable}; it must not be used after the tape is closed.
+     *
+     * @param rows the number of rows, at least 1
+     * @param cols the number of columns, at least 1
+     * @return a zero matrix owned by this tape
+     * @throws IllegalArgumentException if a size is not positive
+     * @throws IllegalStateException    if the tape was closed
+     */
+    public DMatrixRMaj newMatrix(int rows, int cols) {
+        if (closed) {
+            throw new IllegalStateException("this tape was closed; build a new tape");
+        }
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("newMatrix: shape must be positive, got " + rows + "x" + cols);
+        }
+        Buffers buffers = Buffers.local();
+        ArrayList<double[]> previous = buffers.enter(ownedLeaves);
+        try {
+            return buffers.matrix(rows, cols, true);
+        } finally {
+            buffers.exit(previous);
+        }
     }
 
     /**
@@ -757,7 +790,9 @@ public final class Tape implements AutoCloseable {
         }
         closed = true;
         release();
-        Buffers.local().release(owned);
+        Buffers buffers = Buffers.local();
+        buffers.release(owned);
+        buffers.release(ownedLeaves);
     }
 
     private void checkUsable() {

@@ -76,6 +76,56 @@ public final class OdeSolvers {
      */
     public static OdeSolution solve(OdeSystem f, double[] y0, double[] times, SolverOptions options,
                                     StepHandler... handlers) {
+        double[] ts = checkedTimes(f, y0, times, options);
+        Outputs out = new Outputs(ts, y0);
+        Integrator driver = driver(f, y0, options, out, handlers);
+        driver.integrate(ts[0], y0, ts[ts.length - 1]);
+        int m = out.count;
+        double[] outTimes = m == ts.length ? ts : Arrays.copyOf(ts, m);
+        double[][] states = m == ts.length ? out.states : Arrays.copyOf(out.states, m);
+        return OdeSolution.ofOwned(outTimes, states, driver.stats());
+    }
+
+    /**
+     * Solves like {@link #solve} but writes the states at {@code times} row-major into the
+     * caller's array instead of building an {@link OdeSolution}: row {@code i}, the state at
+     * {@code times[i]}, fills {@code into[i·n, (i+1)·n)}. For callers that solve repeatedly into
+     * buffers they own (the differentiable solves of node-adjoint write straight into the tape's
+     * output value), so that the outputs cost no allocation and no copy.
+     *
+     * @param f        the system, dimension {@code n}
+     * @param y0       the initial state, finite, length {@code n}. Not modified.
+     * @param times    the output times, as for {@link #solve}. Not modified.
+     * @param options  the method and its settings
+     * @param into     receives the {@code m × n} states, length at least {@code times.length · n}.
+     *                 Rows a stopped solve did not reach (a handler returned false) are set to NaN.
+     * @param handlers more step handlers for this solve only
+     * @return the work counters of the solve
+     * @throws IllegalArgumentException for bad input (as {@link #solve}, and an {@code into}
+     *                                  shorter than {@code times.length · n}), before any work
+     * @throws dev.neuralode.core.OdeSolveException for failures during the solve (see {@link #solve})
+     */
+    public static dev.neuralode.core.SolverStats solveInto(OdeSystem f, double[] y0, double[] times,
+                                                           SolverOptions options, double[] into,
+                                                           StepHandler... handlers) {
+        double[] ts = checkedTimes(f, y0, times, options);
+        int n = y0.length;
+        if (into == null || into.length < (long) ts.length * n) {
+            throw new IllegalArgumentException("solveInto: the output array has length "
+                    + (into == null ? "null" : into.length) + " but " + ts.length + " times x " + n
+                    + " components need " + ((long) ts.length * n));
+        }
+        Outputs out = new Outputs(ts, y0, into);
+        Integrator driver = driver(f, y0, options, out, handlers);
+        driver.integrate(ts[0], y0, ts[ts.length - 1]);
+        if (out.count < ts.length) {
+            Arrays.fill(into, out.count * n, ts.length * n, Double.NaN);
+        }
+        return driver.stats();
+    }
+
+    /** Validates a solve's arguments; returns a copy of the times. */
+    private static double[] checkedTimes(OdeSystem f, double[] y0, double[] times, SolverOptions options) {
         validate(f, y0, options);
         if (times == null || times.length < 2) {
             throw new IllegalArgumentException("solve needs at least two times (the initial time and"
@@ -96,14 +146,7 @@ public final class OdeSolvers {
                 dir = d;
             }
         }
-        double[] ts = times.clone();
-        Outputs out = new Outputs(ts, y0);
-        Integrator driver = driver(f, y0, options, out, handlers);
-        driver.integrate(ts[0], y0, ts[ts.length - 1]);
-        int m = out.count;
-        double[] outTimes = m == ts.length ? ts : Arrays.copyOf(ts, m);
-        double[][] states = m == ts.length ? out.states : Arrays.copyOf(out.states, m);
-        return OdeSolution.ofOwned(outTimes, states, driver.stats());
+        return times.clone();
     }
 
     /**
@@ -282,16 +325,32 @@ public final class OdeSolvers {
         }
     }
 
-    /** Outputs at requested times: the step's end state or its interpolant. */
+    /**
+     * Outputs at requested times: the step's end state or its interpolant, into one array per
+     * row ({@link #solve}) or into the rows of the caller's flat array ({@link #solveInto}).
+     */
     private static final class Outputs implements StepHandler {
         final double[] times;
         final double[][] states;
+        final double[] flat;
+        final double[] row;
         int count;
 
         Outputs(double[] times, double[] y0) {
             this.times = times;
             this.states = new double[times.length][];
+            this.flat = null;
+            this.row = null;
             states[0] = y0.clone();
+            count = 1;
+        }
+
+        Outputs(double[] times, double[] y0, double[] flat) {
+            this.times = times;
+            this.states = null;
+            this.flat = flat;
+            this.row = new double[y0.length];
+            System.arraycopy(y0, 0, flat, 0, y0.length);
             count = 1;
         }
 
@@ -309,9 +368,15 @@ public final class OdeSolvers {
             double h = step.stepSize();
             int n = step.dimension();
             while (count < times.length && (times[count] - tEnd) * h <= 0) {
-                double[] dst = new double[n];
-                step.state(times[count], dst);
-                states[count++] = dst;
+                if (flat == null) {
+                    double[] dst = new double[n];
+                    step.state(times[count], dst);
+                    states[count++] = dst;
+                } else {
+                    step.state(times[count], row);
+                    System.arraycopy(row, 0, flat, count * n, n);
+                    count++;
+                }
             }
         }
     }
