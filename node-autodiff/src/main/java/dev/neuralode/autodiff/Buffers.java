@@ -169,6 +169,18 @@ final class Buffers {
         return DMatrixRMaj.wrap(rows, cols, data);
     }
 
+    /**
+     * A copy of {@code m} in a matrix of the collecting tape (a plain new one when none collects).
+     *
+     * @param m the matrix to copy. Not modified.
+     * @return the copy
+     */
+    static DMatrixRMaj copy(DMatrixRMaj m) {
+        DMatrixRMaj c = LOCAL.get().matrix(m.numRows, m.numCols, false);
+        System.arraycopy(m.data, 0, c.data, 0, m.getNumElements());
+        return c;
+    }
+
     /** The kind of {@code length}, created if {@code create} and there is room; -1 otherwise. */
     private int kindOf(int length, boolean create) {
         for (int i = 0; i < kinds; i++) {

@@ -514,19 +514,26 @@ public final class Tape implements AutoCloseable {
             sweepWrt = NO_TENSORS;
         }
         Tensor[] result = new Tensor[wrt.length];
-        for (int i = 0; i < wrt.length; i++) {
-            if (createGraph) {
-                Tensor g = wrt[i].acc(gen);
-                result[i] = g != null ? g : constant(new DMatrixRMaj(wrt[i].rows(), wrt[i].cols()));
-            } else {
-                DMatrixRMaj g = wrt[i].accValue(gen);
-                if (g == null) {
-                    g = new DMatrixRMaj(wrt[i].rows(), wrt[i].cols());
-                } else if (!wrt[i].accOwned()) {
-                    g = g.copy();
+        // results the sweep did not already own are copied into arrays of this tape's arena
+        Buffers buffers = Buffers.local();
+        ArrayList<double[]> previous = buffers.enter(owned);
+        try {
+            for (int i = 0; i < wrt.length; i++) {
+                if (createGraph) {
+                    Tensor g = wrt[i].acc(gen);
+                    result[i] = g != null ? g : constant(buffers.matrix(wrt[i].rows(), wrt[i].cols(), true));
+                } else {
+                    DMatrixRMaj g = wrt[i].accValue(gen);
+                    if (g == null) {
+                        g = buffers.matrix(wrt[i].rows(), wrt[i].cols(), true);
+                    } else if (!wrt[i].accOwned()) {
+                        g = Buffers.copy(g);
+                    }
+                    result[i] = constant(g);
                 }
-                result[i] = constant(g);
             }
+        } finally {
+            buffers.exit(previous);
         }
         return result;
     }

@@ -238,7 +238,7 @@ public final class Tensor {
                 accValueOwned = true;
                 return;
             }
-            accValue = accValue.copy();
+            accValue = Buffers.copy(accValue); // from the arena of the sweeping tape
             accValueOwned = true;
         }
         Kernels.addInPlace(accValue, g);

@@ -264,12 +264,14 @@ public final class ContinuousNormalizingFlow extends Module {
          */
         Tensor[] field(Tape local, double t, DMatrixRMaj state, List<Parameter> ps, DMatrixRMaj eps,
                 boolean createGraph, Tensor[] paramLeaves) {
-            DMatrixRMaj zv = new DMatrixRMaj(state.numRows, dim);
+            DMatrixRMaj zv = local.newMatrix(state.numRows, dim);
             for (int r = 0; r < state.numRows; r++) {
                 System.arraycopy(state.data, r * (dim + 1), zv.data, r * dim, dim);
             }
             Tensor z = local.variable(zv);
-            Tensor tt = local.variable(new DMatrixRMaj(1, 1, true, t));
+            DMatrixRMaj tv = local.newMatrix(1, 1);
+            tv.data[0] = t;
+            Tensor tt = local.variable(tv);
             for (int i = 0; i < ps.size(); i++) {
                 paramLeaves[i] = local.param(ps.get(i));
             }
@@ -338,7 +340,9 @@ public final class ContinuousNormalizingFlow extends Module {
      * recorded on one long tape does not sweep its whole history at every evaluation. The
      * vector–Jacobian product covers the state, the time and every parameter; it is returned as
      * constants (first order), which is all a differentiable ODE solve needs (its own gradient is
-     * first order).
+     * first order). Both private tapes are closed before the op returns: what they computed goes
+     * back to the thread's arena, and the op's results are copied into arrays of the caller's tape
+     * ({@link Op#newValue}), so an evaluation leaves no garbage.
      */
     private static final class FieldOp implements Op {
         private final CnfDynamics dyn;
@@ -358,38 +362,48 @@ public final class ContinuousNormalizingFlow extends Module {
 
         @Override
         public DMatrixRMaj forward(DMatrixRMaj[] inputs) {
-            Tape local = new Tape();
-            Tensor[] r = dyn.field(local, inputs[1].get(0, 0), inputs[0], ps, eps, false, new Tensor[ps.size()]);
-            return r[2].value().copy();
+            try (Tape local = new Tape()) {
+                Tensor[] r = dyn.field(local, inputs[1].get(0, 0), inputs[0], ps, eps, false, new Tensor[ps.size()]);
+                return copyOf(r[2].value());
+            }
+        }
+
+        /** A copy in an array of the tape this op runs on. */
+        private static DMatrixRMaj copyOf(DMatrixRMaj m) {
+            DMatrixRMaj c = Op.newValue(m.numRows, m.numCols);
+            System.arraycopy(m.data, 0, c.data, 0, m.getNumElements());
+            return c;
         }
 
         @Override
         public Tensor[] backward(Tensor g, Tensor[] inputs, Tensor output, boolean[] needsGrad) {
-            Tape local = new Tape();
-            Tensor[] leaves = new Tensor[ps.size()];
-            Tensor[] r = dyn.field(local, inputs[1].value().get(0, 0), inputs[0].value(), ps, eps, true, leaves);
-            Tensor[] wrt = new Tensor[2 + leaves.length];
-            wrt[0] = r[0];
-            wrt[1] = r[1];
-            System.arraycopy(leaves, 0, wrt, 2, leaves.length);
-            Tensor[] grads = local.gradients(r[2], local.constant(g.value()), false, wrt);
             Tape outer = g.tape();
             Tensor[] out = new Tensor[inputs.length];
-            if (needsGrad[0]) {
-                int d = dyn.dim;
-                DMatrixRMaj gz = grads[0].value();
-                DMatrixRMaj gs = new DMatrixRMaj(gz.numRows, d + 1);
-                for (int row = 0; row < gz.numRows; row++) {
-                    System.arraycopy(gz.data, row * d, gs.data, row * (d + 1), d);
+            try (Tape local = new Tape()) {
+                Tensor[] leaves = new Tensor[ps.size()];
+                Tensor[] r = dyn.field(local, inputs[1].value().get(0, 0), inputs[0].value(), ps, eps, true, leaves);
+                Tensor[] wrt = new Tensor[2 + leaves.length];
+                wrt[0] = r[0];
+                wrt[1] = r[1];
+                System.arraycopy(leaves, 0, wrt, 2, leaves.length);
+                Tensor[] grads = local.gradients(r[2], local.constant(g.value()), false, wrt);
+                // the results go into arrays of the sweeping (outer) tape; the local tape is then closed
+                if (needsGrad[0]) {
+                    int d = dyn.dim;
+                    DMatrixRMaj gz = grads[0].value();
+                    DMatrixRMaj gs = Op.newValue(gz.numRows, d + 1);
+                    for (int row = 0; row < gz.numRows; row++) {
+                        System.arraycopy(gz.data, row * d, gs.data, row * (d + 1), d);
+                    }
+                    out[0] = outer.constant(gs);
                 }
-                out[0] = outer.constant(gs);
-            }
-            if (needsGrad[1]) {
-                out[1] = outer.constant(grads[1].value().copy());
-            }
-            for (int i = 0; i < leaves.length; i++) {
-                if (needsGrad[2 + i]) {
-                    out[2 + i] = outer.constant(grads[2 + i].value().copy());
+                if (needsGrad[1]) {
+                    out[1] = outer.constant(copyOf(grads[1].value()));
+                }
+                for (int i = 0; i < leaves.length; i++) {
+                    if (needsGrad[2 + i]) {
+                        out[2 + i] = outer.constant(copyOf(grads[2 + i].value()));
+                    }
                 }
             }
             return out;
