@@ -52,8 +52,11 @@ final class DirectGradient implements GradientMethod {
     private static final String PASS = "backward pass of backprop through the solver";
     private static final String FORWARD = "forward pass of the ODE solve";
 
-    /** Default heap budget of the recorded forward evaluations (see {@link GradientMethod#direct(long)}). */
-    static final long DEFAULT_RECORD_BYTES = 8L << 20;
+    /**
+     * Default heap budget of the recorded forward evaluations (see {@link GradientMethod#direct()}):
+     * a sixteenth of the maximum heap, between 8 MiB and 1 GiB.
+     */
+    static final long DEFAULT_RECORD_BYTES = Math.max(8L << 20, Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 16));
 
     private final long recordBytes;
 
