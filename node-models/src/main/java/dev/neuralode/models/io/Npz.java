@@ -101,6 +101,9 @@ public final class Npz {
         /**
          * Checks the shape against the data.
          *
+         * @param shape the NumPy shape (copied)
+         * @param data  the values in C order
+         * @param dtype the stored dtype
          * @throws IllegalArgumentException if a dimension is negative or the data length is not the
          *                                  product of the shape
          */
@@ -245,6 +248,10 @@ public final class Npz {
 
         /**
          * Copies the lists.
+         *
+         * @param loaded     the parameter names loaded
+         * @param missing    the parameter names without an array
+         * @param unexpected the file's array names that matched no parameter
          */
         public LoadReport {
             loaded = List.copyOf(loaded);

@@ -21,8 +21,11 @@ public class ResumableRandom extends Random {
     private static final long MASK = (1L << 48) - 1;
 
     // no initialisers: Random's constructor calls setSeed before subclass fields are initialised
+    /** The 48-bit generator state. */
     private long state;
+    /** Whether the second Gaussian of the last polar-method pair is cached. */
     private boolean haveNextNextGaussian;
+    /** The cached Gaussian. */
     private double nextNextGaussian;
 
     /**
