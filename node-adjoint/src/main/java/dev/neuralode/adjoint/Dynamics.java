@@ -25,6 +25,14 @@ import java.util.List;
  * one call on a small tape of its own. An implementation must therefore build its result only from
  * {@code t}, {@code h} and the leaves {@code h.tape().param(p)} of the parameters it lists, all on
  * the tape of {@code h}; it must not keep tensors between calls.
+ *
+ * <p>A dynamics may differentiate its own computation with
+ * {@code h.tape().gradients(y, cot, true, z)}, where {@code z} is {@code h} or a tensor computed from
+ * it (an exact Jacobian trace, {@code tr ∂f/∂z = Σ_i ∂f_i/∂z_i}, one create-graph sweep per
+ * dimension, as in FFJORD): the solver notices at the first evaluation (the no-grad scratch tape
+ * throws {@link dev.neuralode.autodiff.UnrecordedGraphException}) and evaluates the dynamics on
+ * recording tapes from then on. Do not detach the state ({@code tape.variable(h.value())}): the
+ * gradients with respect to {@code h} would then miss that path.
  */
 public interface Dynamics {
 

@@ -3,6 +3,7 @@ package dev.neuralode.adjoint;
 import dev.neuralode.autodiff.Parameter;
 import dev.neuralode.autodiff.Tape;
 import dev.neuralode.autodiff.Tensor;
+import dev.neuralode.autodiff.UnrecordedGraphException;
 import dev.neuralode.core.DifferentiableOdeSystem;
 import dev.neuralode.core.Linearization;
 import java.util.ArrayList;
@@ -21,6 +22,16 @@ import org.ejml.data.DMatrixRMaj;
  * kept in no-grad mode for the lifetime of this object: the time and state tensors wrap buffers
  * that are overwritten in place, parameter leaves are created once, and nothing is recorded, so
  * the only per-call allocations are the ops' own result matrices.
+ *
+ * <p><b>Dynamics that differentiate themselves.</b> A dynamics may call
+ * {@code h.tape().gradients(out, cot, true, z)} on its state {@code h} or a tensor computed from it
+ * (an exact-trace continuous normalizing flow written by hand). On the no-grad scratch tape that
+ * gradient does not exist, and {@link Tape#gradients} says so with an
+ * {@link UnrecordedGraphException} instead of returning zeros; this system catches it at the first
+ * evaluation and from then on evaluates the dynamics on a fresh recording tape with the state as a
+ * variable ({@link #recordsGradients()}), so the forward solve sees the true gradient, at the cost
+ * of one recording per evaluation. The vector–Jacobian products then differentiate through the
+ * create-graph sweep (second order), and every gradient method gives the true gradient.
  *
  * <p><b>Vector–Jacobian products.</b> {@link #vectorJacobianProduct} records one call of the
  * dynamics on a fresh small tape and sweeps it once with cotangent {@code a}, giving
@@ -51,6 +62,7 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
     private final Tensor tScratch;
     private final Tensor hScratch;
     private long evaluations;
+    private boolean recordsGradients;
 
     /**
      * Wraps a dynamics for states of shape {@code batch × dim}.
@@ -175,6 +187,10 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
 
     @Override
     public void derivative(double t, double[] y, double[] dydt) {
+        if (recordsGradients) {
+            record(t, y, dydt, true, false, false).release();
+            return;
+        }
         tValue.data[0] = t;
         System.arraycopy(y, 0, hValue.data, 0, batch * dim);
         try {
@@ -182,9 +198,26 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
             evaluations++;
             checkOutput(out, t);
             System.arraycopy(out.value().data, 0, dydt, 0, batch * dim);
+        } catch (UnrecordedGraphException e) {
+            // the dynamics differentiates itself (tape.gradients on the state, an exact-trace CNF written
+            // by hand): on the no-grad scratch tape that gradient does not exist. From now on evaluate
+            // it on a recording tape whose state is a variable, where the gradient is the true one.
+            recordsGradients = true;
+            record(t, y, dydt, true, false, false).release();
         } finally {
             scratch.recycle(); // the result is copied out: the next evaluation reuses the arrays
         }
+    }
+
+    /**
+     * Whether the forward evaluations run on a recording tape instead of the no-grad scratch tape:
+     * true once the dynamics has asked for a gradient of its own computation ({@link Tape#gradients},
+     * such as an exact Jacobian trace), which only a recording tape can give.
+     *
+     * @return whether {@link #derivative} records
+     */
+    public boolean recordsGradients() {
+        return recordsGradients;
     }
 
     @Override
@@ -240,12 +273,24 @@ public final class TapeOdeSystem implements DifferentiableOdeSystem {
         Tensor tT = wrtT ? tape.variable(tv) : tape.constant(tv);
         DMatrixRMaj hv = tape.newMatrix(batch, dim);
         System.arraycopy(y, 0, hv.data, 0, n);
-        Tensor hT = wrtY ? tape.variable(hv) : tape.constant(hv);
+        // a dynamics that differentiates itself needs the state as a variable even when no product
+        // with respect to the state is asked for
+        Tensor hT = wrtY || recordsGradients ? tape.variable(hv) : tape.constant(hv);
         Tensor[] paramLeaves = new Tensor[wrtTheta ? parameters.size() : 0];
         for (int i = 0; i < paramLeaves.length; i++) {
             paramLeaves[i] = tape.param(parameters.get(i));
         }
-        Tensor out = dynamics.apply(tT, hT);
+        Tensor out;
+        try {
+            out = dynamics.apply(tT, hT);
+        } catch (UnrecordedGraphException e) {
+            tape.close();
+            if (recordsGradients || wrtY) {
+                throw e;
+            }
+            recordsGradients = true;
+            return record(t, y, dydt, wrtY, wrtTheta, wrtT);
+        }
         evaluations++;
         checkOutput(out, t);
         if (dydt != null) {

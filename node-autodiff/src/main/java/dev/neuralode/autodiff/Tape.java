@@ -482,7 +482,13 @@ public final class Tape implements AutoCloseable {
      *                    {@code output} is 1×1
      * @param createGraph record the sweep so the results can be differentiated again
      * @param wrt         the tensors to differentiate with respect to
-     * @return one gradient per {@code wrt}, shaped like it (zeros where unreachable)
+     * @return one gradient per {@code wrt}, shaped like it (zeros where the output does not depend on
+     *         it through recorded ops)
+     * @throws UnrecordedGraphException if {@code output} was computed inside a {@link #noGrad()} scope
+     *                                  from tensors that require a gradient, or if a {@code wrt}
+     *                                  tensor requires no gradient (a constant, or computed from
+     *                                  constants only or inside {@code noGrad()}): no recorded op
+     *                                  could lead to it, and zeros would be silently wrong
      */
     public Tensor[] gradients(Tensor output, Tensor cotangent, boolean createGraph, Tensor... wrt) {
         for (int i = 0; i < wrt.length; i++) {
@@ -490,6 +496,19 @@ public final class Tape implements AutoCloseable {
                 throw new IllegalArgumentException("gradients: wrt[" + i + "] belongs to another tape; "
                         + "tensors of two tapes cannot be mixed");
             }
+            if (!wrt[i].requiresGrad()) {
+                throw new UnrecordedGraphException("gradients: wrt[" + i + "] (shape " + wrt[i].shapeString()
+                        + ") requires no gradient: it is a constant, or was computed from constants only or "
+                        + "inside a noGrad() scope" + (recording ? "" : " (this tape is in no-grad mode now)")
+                        + ", so no recorded op leads from it to the output; differentiate with respect to a "
+                        + "tape.variable(...) leaf or a tensor computed from one while the tape records (inside an "
+                        + "ODE dynamics: the state tensor handed to it, or tensors computed from it)");
+            }
+        }
+        if (output.tape() == this && output.unrecorded()) {
+            throw new UnrecordedGraphException("gradients: the output (shape " + output.shapeString()
+                    + ") was computed inside a noGrad() scope, so no op was recorded and its gradient cannot be "
+                    + "taken; compute it while the tape records");
         }
         // only the ops on a path from some wrt tensor to the output matter: mark the tensors
         // reachable from wrt (forward, in execution order), then sweep only those ops, and only

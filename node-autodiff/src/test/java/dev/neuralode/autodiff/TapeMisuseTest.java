@@ -151,4 +151,41 @@ class TapeMisuseTest {
                 .hasMessageContaining("op 'badshape'")
                 .hasMessageContaining("4x4");
     }
+
+    // ---------------------------------------------------------------- item 4: gradients of unrecorded work
+
+    @Test
+    void gradientsWithRespectToATensorComputedUnderNoGradIsAnError() {
+        // what a dynamics that takes its own Jacobian trace sees on the solver's no-grad scratch tape:
+        // the state is a constant and nothing is recorded; the gradient used to come back as zeros
+        Tape tape = new Tape();
+        tape.noGrad();
+        Tensor h = tape.constant(m(2, 3, 1, 2, 3, 4, 5, 6));
+        Tensor z = h.sliceCols(0, 2);
+        Tensor f = z.tanh().mul(z);
+        assertThatThrownBy(() -> tape.gradients(f.sliceCols(0, 1).sum(), null, true, z))
+                .isInstanceOf(UnrecordedGraphException.class)
+                .hasMessageContaining("wrt[0] (shape 2x2) requires no gradient")
+                .hasMessageContaining("no-grad mode")
+                .hasMessageContaining("tape.variable");
+    }
+
+    @Test
+    void gradientsOfAnOutputComputedUnderNoGradIsAnError() {
+        Tape tape = new Tape();
+        Tensor x = tape.variable(m(1, 2, 0.5, -1));
+        Tensor y;
+        try (Tape.Scope s = tape.noGrad()) {
+            y = x.square().sum();
+        }
+        assertThatThrownBy(() -> tape.gradients(y, null, false, x))
+                .isInstanceOf(UnrecordedGraphException.class)
+                .hasMessageContaining("noGrad()")
+                .hasMessageContaining("1x1");
+        // recorded, the same gradient is 2x; a variable the output does not depend on gets zeros
+        Tensor other = tape.variable(m(1, 1, 7));
+        Tensor[] g = tape.gradients(x.square().sum(), null, false, x, other);
+        assertThat(g[0].value().data).containsExactly(1.0, -2.0);
+        assertThat(g[1].value().data).containsExactly(0.0);
+    }
 }

@@ -141,7 +141,7 @@ public final class AnodeDemo extends Demo {
         }
         return training.fitAdam(log, name, iterations, m.net.parameters(), m.net::nfe,
                 (tape, it) -> LossFunctions.binaryCrossEntropyWithLogits(m.forward(tape.constant(data.x())),
-                        tape.constant(y)));
+                        tape.constant(y)), stopRequest(), checkpointFile(name));
     }
 
     private static double accuracy(Model m, Datasets.Labelled d) {
@@ -230,12 +230,15 @@ public final class AnodeDemo extends Demo {
 
         XYChart loss = Plots.xy("Training loss", "iteration", "binary cross-entropy", 520, 400);
         double[] it = Plots.iterations(loss, iterations);
-        Plots.line(loss, "plain", it, plainHist[0], Plots.PALETTE[0], 1.5f);
-        Plots.line(loss, "augmented", it, augHist[0], Plots.PALETTE[1], 1.5f);
+        // a stop request (Ctrl-C) may leave fewer iterations than --iterations
+        double[] itPlain = java.util.Arrays.copyOf(it, plainHist[0].length);
+        double[] itAug = java.util.Arrays.copyOf(it, augHist[0].length);
+        Plots.line(loss, "plain", itPlain, plainHist[0], Plots.PALETTE[0], 1.5f);
+        Plots.line(loss, "augmented", itAug, augHist[0], Plots.PALETTE[1], 1.5f);
         XYChart nfe = Plots.xy("Function evaluations per iteration", "iteration", "NFE (forward + backward)", 520, 400);
         Plots.iterations(nfe, iterations);
-        Plots.line(nfe, "plain", it, plainHist[1], Plots.PALETTE[0], 1.5f);
-        Plots.line(nfe, "augmented", it, augHist[1], Plots.PALETTE[1], 1.5f);
+        Plots.line(nfe, "plain", itPlain, plainHist[1], Plots.PALETTE[0], 1.5f);
+        Plots.line(nfe, "augmented", itAug, augHist[1], Plots.PALETTE[1], 1.5f);
         nfe.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         saveGrid(List.of(loss, nfe), 1, 2, "anode-training.png");
     }

@@ -114,7 +114,7 @@ public final class CnfDemo extends Demo {
         long start = System.nanoTime();
         double[] losses = training.fitAdam(log, "cnf", iterations, flow.parameters(), flow::nfe,
                 (tape, it) -> flow.logProb(tape.constant(Datasets.density(density, batch, rng)), noise).mean()
-                        .neg())[0];
+                        .neg(), stopRequest(), checkpointFile("cnf"))[0];
         double trainSeconds = (System.nanoTime() - start) * 1e-9;
 
         double[][] test = Datasets.density(density, 2000, new Random(common.seed() + 7));
@@ -123,11 +123,11 @@ public final class CnfDemo extends Demo {
         plots(flow, velocity, test, samples, losses);
 
         Map<String, Double> figures = new LinkedHashMap<>();
-        figures.put("final_nll", losses[iterations - 1]);
+        figures.put("final_nll", losses[losses.length - 1]);
         figures.put("test_nll", testNll);
         figures.put("train_s", trainSeconds);
         String summary = String.format(Locale.ROOT, "cnf: density=%s iterations=%d final_train_nll=%.4f test_nll=%.4f train_s=%.1f",
-                density, iterations, losses[iterations - 1], testNll, trainSeconds);
+                density, losses.length, losses[losses.length - 1], testNll, trainSeconds);
         return new DemoResult("cnf", summary, figures, images());
     }
 

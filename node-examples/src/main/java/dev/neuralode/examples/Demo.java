@@ -11,6 +11,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.neuralode.models.train.StopRequest;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -30,6 +31,8 @@ public abstract class Demo implements Callable<Integer> {
     protected CommonOptions common = new CommonOptions();
 
     private final List<Path> images = new ArrayList<>();
+
+    private final StopRequest stop = new StopRequest();
 
     /**
      * Runs the demo: the body of the subcommand.
@@ -108,12 +111,47 @@ public abstract class Demo implements Callable<Integer> {
         return r;
     }
 
+    /**
+     * Runs the demo from the command line: the first SIGINT (Ctrl-C) or SIGTERM asks the training to
+     * stop after the current iteration ({@link #stopRequest()}); the demo then writes its summary,
+     * plots and checkpoint as usual and the command exits with status 130 (SIGINT) or 143 (SIGTERM).
+     * A second signal exits at once.
+     *
+     * @return the exit status
+     * @throws Exception on failure
+     */
     @Override
     public Integer call() throws Exception {
-        DemoResult r = runDemo();
+        DemoResult r;
+        int status;
+        try (StopOnSignal signals = StopOnSignal.install(stop, log)) {
+            r = runDemo();
+            status = signals.exitStatus();
+        }
         System.out.println(r.summary());
         System.out.flush();
-        return 0;
+        return status;
+    }
+
+    /**
+     * The request that stops this demo's training after the current iteration (made by a signal in
+     * {@link #call()}, or by a test before {@link #runDemo()}).
+     *
+     * @return the request
+     */
+    public final StopRequest stopRequest() {
+        return stop;
+    }
+
+    /**
+     * Where a training demo writes its checkpoint ({@code <name>-checkpoint.npz} in the output
+     * folder; see {@code Trainer.Builder.checkpoint}).
+     *
+     * @param name the run's name
+     * @return the file
+     */
+    protected final Path checkpointFile(String name) {
+        return common.output().resolve(name + "-checkpoint.npz");
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.neuralode.examples;
 
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -9,7 +11,9 @@ import dev.neuralode.adjoint.GradientMethod;
 import dev.neuralode.autodiff.Parameter;
 import dev.neuralode.models.optim.Adam;
 import dev.neuralode.models.train.LossFunction;
+import dev.neuralode.models.train.StopRequest;
 import dev.neuralode.models.train.Trainer;
+import dev.neuralode.models.train.TrainingResult;
 import dev.neuralode.solvers.SolverOptions;
 
 import picocli.CommandLine.Option;
@@ -82,14 +86,18 @@ final class FlowTrainingOptions {
      * @param params     the trained parameters. Modified.
      * @param nfe        the model's function-evaluation counter
      * @param loss       the loss of an iteration
+     * @param stop       ends training after the current iteration when requested
+     * @param checkpoint the checkpoint written every 100 iterations and at the end
      * @return {@code [0][i]} the loss and {@code [1][i]} the function evaluations (forward +
-     *         backward) of iteration {@code i}
+     *         backward) of iteration {@code i}, for the iterations run (fewer than
+     *         {@code iterations} after a stop request)
      */
     double[][] fitAdam(Logger log, String name, int iterations, List<Parameter> params, LongSupplier nfe,
-            LossFunction loss) {
+            LossFunction loss, StopRequest stop, Path checkpoint) {
         double[][] hist = new double[2][iterations];
         Progress progress = new Progress(log, name, iterations);
-        Trainer.builder(new Adam(params, lr)).iterations(iterations).nfe(nfe)
+        TrainingResult r = Trainer.builder(new Adam(params, lr)).iterations(iterations).nfe(nfe)
+                .stopRequest(stop).checkpoint(checkpoint, 100)
                 .callback(e -> {
                     hist[0][e.iteration()] = e.loss();
                     hist[1][e.iteration()] = e.forwardNfe() + e.backwardNfe();
@@ -97,6 +105,10 @@ final class FlowTrainingOptions {
                 })
                 .build()
                 .fit(loss);
-        return hist;
+        if (r.stopRequested()) {
+            log.warn("{}: stopped ({}) after {} of {} iterations; checkpoint {}", name, r.stopReason(),
+                    r.iterations(), iterations, checkpoint);
+        }
+        return new double[][] {Arrays.copyOf(hist[0], r.iterations()), Arrays.copyOf(hist[1], r.iterations())};
     }
 }

@@ -115,7 +115,7 @@ public final class LatentDemo extends Demo {
         // the KL weight grows from 0 to 1 over the first half of the run
         double[] losses = training.fitAdam(log, "latent", iterations, model.parameters(), model::nfe,
                 (tape, it) -> model.elbo(tape, trainSeries, Math.min(1.0, (it + 1.0) / (0.5 * iterations)),
-                        noiseRng).loss())[0];
+                        noiseRng).loss(), stopRequest(), checkpointFile("latent"))[0];
         double trainSeconds = (System.nanoTime() - start) * 1e-9;
 
         // reconstruction and extrapolation on held-out spirals, decoded from the posterior mean at
@@ -139,7 +139,7 @@ public final class LatentDemo extends Demo {
         plots(test, fwdT, fwd, bwdT, bwd, losses);
 
         Map<String, Double> figures = new LinkedHashMap<>();
-        figures.put("final_loss", losses[iterations - 1]);
+        figures.put("final_loss", losses[losses.length - 1]);
         figures.put("reconstruction_rmse", err[0]);
         figures.put("forward_extrapolation_rmse", err[1]);
         figures.put("backward_extrapolation_rmse", err[2]);
@@ -147,7 +147,7 @@ public final class LatentDemo extends Demo {
         String summary = String.format(Locale.ROOT,
                 "latent: iterations=%d final_neg_elbo=%.4g reconstruction_rmse=%.4f forward_extrapolation_rmse=%.4f "
                         + "backward_extrapolation_rmse=%.4f train_s=%.1f",
-                iterations, losses[iterations - 1], err[0], err[1], err[2], trainSeconds);
+                losses.length, losses[losses.length - 1], err[0], err[1], err[2], trainSeconds);
         return new DemoResult("latent", summary, figures, images());
     }
 

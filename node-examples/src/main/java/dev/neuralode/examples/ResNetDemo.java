@@ -238,6 +238,7 @@ public final class ResNetDemo extends Demo {
         Progress progress = new Progress(log, name, iterations);
         long start = System.nanoTime();
         Trainer.builder(new Adam(model.parameters(), lr)).iterations(iterations).nfe(nfe)
+                .stopRequest(stopRequest()).checkpoint(checkpointFile(name), 100)
                 .callback(e -> progress.update(e.iteration() + 1, e.loss(),
                         model instanceof OdeNet ? e.forwardNfe() + e.backwardNfe() : Double.NaN, null))
                 .build()

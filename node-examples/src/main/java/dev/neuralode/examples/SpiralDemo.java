@@ -130,19 +130,25 @@ public final class SpiralDemo extends Demo {
             long nb = pred.stats().backwardEvaluations();
             fwdNfe += nf;
             bwdNfe += nb;
+            if (it < iterations && stopRequest().isRequested()) {
+                log.warn("spiral: stopped ({}) after {} of {} iterations", stopRequest().reason(), it, iterations);
+                iterations = it; // now the last iteration: the test metric, summary and plots follow as usual
+            }
             // the test metric (untimed): every testEvery iterations and always after the last one
             if ((testEvery > 0 && it % testEvery == 0) || it == iterations) {
                 learned = trajectory(solver, t);
                 double l1 = l1(learned, truth);
                 tests.add(new double[] {it, l1});
                 String extra = String.format(Locale.ROOT, "full_L1 %.4f", l1);
-                if (it % Math.max(testEvery, iterations / 20) == 0 || it == iterations) {
+                if (it % Math.max(1, Math.max(testEvery, iterations / 20)) == 0 || it == iterations) {
                     log.info(progress.line(it, losses[it - 1], nf + nb, extra));
                 }
             } else if (testEvery <= 0) {
                 progress.update(it, losses[it - 1], nf + nb, null);
             }
         }
+        losses = java.util.Arrays.copyOf(losses, iterations);
+        dev.neuralode.models.io.Npz.save(f, checkpointFile("spiral")); // the weights (its own loop: no Trainer state)
         double finalL1 = tests.get(tests.size() - 1)[1];
         double sPerIter = trainNanos * 1e-9 / iterations;
         double nfeF = (double) fwdNfe / iterations;
@@ -150,7 +156,7 @@ public final class SpiralDemo extends Demo {
         int last = Math.min(5, tests.size());
         double meanLast = tests.subList(tests.size() - last, tests.size()).stream().mapToDouble(p -> p[1]).average()
                 .orElse(Double.NaN);
-        double sPerIterTail = tailNanos * 1e-9 / (iterations - tailFrom);
+        double sPerIterTail = iterations > tailFrom ? tailNanos * 1e-9 / (iterations - tailFrom) : sPerIter;
         log.info(String.format(Locale.ROOT, "training %.2fs (%.5f s/iteration, JIT warm-up included; the last %d "
                 + "iterations: %.5f s/iteration); full-trajectory L1: final %.4f, best %.4f, mean of the last %d "
                 + "evaluations %.4f", trainNanos * 1e-9, sPerIter, iterations - tailFrom, sPerIterTail, finalL1,

@@ -7,7 +7,8 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * A fully connected layer {@code y = x Wᵀ + b}, with {@code W} ({@code weight}) of shape
  * {@code out × in} and {@code b} ({@code bias}) of shape {@code 1 × out}, PyTorch's layout (so
- * weights move to and from {@code torch.nn.Linear} unchanged, except that the bias is 2-D here).
+ * weights move to and from {@code torch.nn.Linear} unchanged; the bias is {@code 1 × out} here and
+ * {@link dev.neuralode.models.io.Npz#save} writes it 1-D, {@code (out,)}, as a {@code state_dict} holds it).
  */
 public final class Linear extends Layer {
 

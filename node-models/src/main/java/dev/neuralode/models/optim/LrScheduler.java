@@ -30,6 +30,22 @@ public final class LrScheduler {
     }
 
     /**
+     * Sets the epoch count, as a resumed run continues the schedule of the run that saved it, and
+     * sets the optimizer's learning rate from the schedule at that epoch (at epoch 0, the base
+     * rate).
+     *
+     * @param epoch the epochs taken, {@code >= 0}
+     * @throws IllegalArgumentException if {@code epoch} is negative
+     */
+    public void setEpoch(long epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("LrScheduler.setEpoch: epoch = " + epoch + " is negative");
+        }
+        this.epoch = epoch;
+        optimizer.setLr(epoch == 0 ? baseLr : schedule.lr(baseLr, epoch));
+    }
+
+    /**
      * The epochs taken.
      *
      * @return the epoch count

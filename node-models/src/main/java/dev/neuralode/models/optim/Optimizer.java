@@ -74,7 +74,92 @@ public abstract class Optimizer {
      * @return the buffers
      */
     protected final double[][] state(Parameter p, int count) {
-        return state.computeIfAbsent(p, k -> new double[count][k.size()]);
+        double[][] s = state.get(p);
+        if (s == null) {
+            s = new double[count][p.size()];
+            state.put(p, s);
+        } else if (s.length != count) {
+            throw new IllegalStateException(getClass().getSimpleName() + ": parameter '" + p.name() + "' has "
+                    + s.length + " state buffers (restored with restoreState?), this optimizer keeps " + count);
+        }
+        return s;
+    }
+
+    /**
+     * A copy of a parameter's state buffers (Adam's first and second moments {@code m, v} and, with
+     * AMSGrad, {@code v̂}; SGD's momentum buffer; RMSprop's {@code v}, gradient average and momentum
+     * buffer), as they are after the last step, for checkpoints.
+     *
+     * @param p one of {@link #parameters()}
+     * @return the buffers (each of the parameter's size, row-major), or an empty array before the
+     *         first step (or for a stateless update such as plain SGD)
+     * @throws IllegalArgumentException if {@code p} is not one of this optimizer's parameters
+     */
+    public final double[][] stateOf(Parameter p) {
+        requireOwn(p, "stateOf");
+        double[][] s = state.get(p);
+        if (s == null) {
+            return new double[0][];
+        }
+        double[][] c = new double[s.length][];
+        for (int i = 0; i < s.length; i++) {
+            c[i] = s[i].clone();
+        }
+        return c;
+    }
+
+    /**
+     * Restores the state a checkpoint saved: the step count (Adam's bias corrections depend on it),
+     * the learning rate and every parameter's buffers ({@link #stateOf}). The next {@link #step()}
+     * then does exactly what it would have done in the run that saved the state. All or nothing:
+     * everything is checked before anything changes.
+     *
+     * @param steps   the step count, {@code >= 0}
+     * @param lr      the learning rate, finite and {@code >= 0}
+     * @param buffers each parameter's buffers (copied); a parameter absent or mapped to an empty
+     *                array has no state (as before its first step)
+     * @throws IllegalArgumentException if the count or rate is invalid, a key is not one of this
+     *                                  optimizer's parameters, or a buffer's length is not its
+     *                                  parameter's size (naming the parameter)
+     */
+    public final void restoreState(long steps, double lr, Map<Parameter, double[][]> buffers) {
+        if (steps < 0) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".restoreState: steps = " + steps
+                    + " is negative");
+        }
+        checkLr(lr);
+        for (Map.Entry<Parameter, double[][]> e : buffers.entrySet()) {
+            requireOwn(e.getKey(), "restoreState");
+            for (double[] b : e.getValue()) {
+                if (b == null || b.length != e.getKey().size()) {
+                    throw new IllegalArgumentException(getClass().getSimpleName() + ".restoreState: a state buffer "
+                            + "of parameter '" + e.getKey().name() + "' has " + (b == null ? "no" : b.length)
+                            + " elements, the parameter has " + e.getKey().size());
+                }
+            }
+        }
+        state.clear();
+        for (Map.Entry<Parameter, double[][]> e : buffers.entrySet()) {
+            if (e.getValue().length > 0) {
+                double[][] c = new double[e.getValue().length][];
+                for (int i = 0; i < c.length; i++) {
+                    c[i] = e.getValue()[i].clone();
+                }
+                state.put(e.getKey(), c);
+            }
+        }
+        this.steps = steps;
+        this.lr = lr;
+    }
+
+    private void requireOwn(Parameter p, String what) {
+        for (Parameter q : params) {
+            if (q == p) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException(getClass().getSimpleName() + "." + what + ": parameter '"
+                + (p == null ? "null" : p.name()) + "' is not one of this optimizer's parameters");
     }
 
     /** Zeroes every parameter's gradient. */

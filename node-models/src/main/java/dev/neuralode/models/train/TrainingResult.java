@@ -11,9 +11,34 @@ package dev.neuralode.models.train;
  * @param totalNanos   wall time, nanoseconds
  * @param forwardNfe   total forward dynamics evaluations
  * @param backwardNfe  total backward dynamics evaluations
+ * @param stopRequested whether a {@link StopRequest} ended training
+ * @param stopReason   the request's reason, or {@code null} without one
+ *
+ * <p>A run resumed from a checkpoint reports the whole run: {@code iterations} and {@code losses}
+ * include the iterations before the checkpoint, as do the NFE totals; {@code totalNanos} is the wall
+ * time of this call only.
  */
 public record TrainingResult(int iterations, double[] losses, boolean stoppedEarly, double bestMetric,
-        int bestIteration, long totalNanos, long forwardNfe, long backwardNfe) {
+        int bestIteration, long totalNanos, long forwardNfe, long backwardNfe, boolean stopRequested,
+        String stopReason) {
+
+    /**
+     * A result without a stop request.
+     *
+     * @param iterations    iterations run
+     * @param losses        the loss of every iteration
+     * @param stoppedEarly  whether early stopping ended training
+     * @param bestMetric    the early-stopping metric's best value (NaN without early stopping)
+     * @param bestIteration the iteration of that value (-1 without early stopping)
+     * @param totalNanos    wall time, nanoseconds
+     * @param forwardNfe    total forward dynamics evaluations
+     * @param backwardNfe   total backward dynamics evaluations
+     */
+    public TrainingResult(int iterations, double[] losses, boolean stoppedEarly, double bestMetric,
+            int bestIteration, long totalNanos, long forwardNfe, long backwardNfe) {
+        this(iterations, losses, stoppedEarly, bestMetric, bestIteration, totalNanos, forwardNfe, backwardNfe,
+                false, null);
+    }
 
     /**
      * The last iteration's loss.

@@ -84,8 +84,11 @@ class NpzTest {
                 assertThat(header).endsWith("\n");
                 String param = e.getName().replace(".npy", "");
                 DMatrixRMaj v = a.namedParameters().get(param).value();
-                assertThat(header.trim()).isEqualTo("{'descr': '<f8', 'fortran_order': False, 'shape': ("
-                        + v.numRows + ", " + v.numCols + "), }");
+                // biases 1-D (out,) as in a PyTorch state_dict, weights (rows, cols)
+                String shape = param.endsWith("bias") ? "(" + v.numCols + ",)" : "(" + v.numRows + ", " + v.numCols + ")";
+                assertThat(v.numRows).isEqualTo(param.endsWith("bias") ? 1 : v.numRows);
+                assertThat(header.trim()).isEqualTo("{'descr': '<f8', 'fortran_order': False, 'shape': "
+                        + shape + ", }");
                 assertThat(b.length).isEqualTo(10 + hlen + 8 * v.getNumElements());
                 ByteBuffer bb = ByteBuffer.wrap(b, 10 + hlen, 8 * v.getNumElements()).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < v.getNumElements(); i++) {
@@ -244,12 +247,253 @@ class NpzTest {
             assertThat(lin.param("bias").value().data).as(file).containsExactly(b);
             assertThat(Npz.read(f).get("bias").shape()).containsExactly(3);
         }
+        // float32 (PyTorch's default dtype): every float is exactly a double, so the value loaded is
+        // the float32 rounding of w, converted exactly (a cast computed here, independently)
         Path f32 = Path.of(getClass().getResource("/npz/float32.npz").toURI());
         Linear lin = new Linear(2, 3, new Random(0));
-        double[] before = lin.param("bias").value().data.clone();
-        assertThatThrownBy(() -> Npz.load(lin, f32)).isInstanceOf(IOException.class)
-                .hasMessageContaining("entry 'weight.npy'").hasMessageContaining("dtype '<f4' is not float64");
-        assertThat(lin.param("bias").value().data).containsExactly(before);
+        Npz.load(lin, f32);
+        double[] w32 = new double[6];
+        for (int k = 0; k < 6; k++) {
+            w32[k] = (float) w[k];
+        }
+        assertThat(w32[0]).isNotEqualTo(w[0]);
+        assertThat(lin.param("weight").value().data).containsExactly(w32);
+        assertThat(lin.param("bias").value().data).containsExactly(b);
+        assertThat(Npz.read(f32).get("weight").dtype()).isEqualTo("<f4");
+        assertThat(Npz.read(f32).get("weight").toString()).startsWith("NpyArray(shape=(3, 2), dtype='<f4', values=[-0.8333333");
+    }
+
+    /** Other dtypes are refused naming the dtype, what it is and the supported ones. */
+    @Test
+    void unsupportedDtypesAreNamed() throws IOException {
+        for (String[] c : new String[][]{{"<f2", "float16"}, {"<i8", "int64"}, {"|b1", "bool"}, {"<c16", "complex"}}) {
+            Path f = dir.resolve("dtype.npz");
+            try (var zos = new java.util.zip.ZipOutputStream(Files.newOutputStream(f))) {
+                zos.putNextEntry(new ZipEntry("weight.npy"));
+                zos.write(npy("{'descr': '" + c[0] + "', 'fortran_order': False, 'shape': (1,), }", 1.0));
+                zos.closeEntry();
+            }
+            Linear lin = new Linear(1, 1, new Random(0));
+            assertThatThrownBy(() -> Npz.load(lin, f)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("entry 'weight.npy'")
+                    .hasMessageContaining("dtype '" + c[0] + "' (" + c[1])
+                    .hasMessageContaining("float64 ('<f8', '>f8') and float32 ('<f4', '>f4')");
+        }
+    }
+
+    /** float32 big-endian and 3-D Fortran-order arrays, checked against values written by hand. */
+    @Test
+    void readsFloat32AndNDimensionalArraysInBothOrders() throws IOException {
+        // a (2, 3, 2) array a[i][j][k] = 100 i + 10 j + k, stored in Fortran order (i fastest)
+        List<Double> fortran = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            for (int j = 0; j < 3; j++) {
+                for (int i = 0; i < 2; i++) {
+                    fortran.add(100.0 * i + 10 * j + k);
+                }
+            }
+        }
+        byte[] f3 = npy("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3, 2), }",
+                fortran.stream().mapToDouble(Double::doubleValue).toArray());
+        String dict = "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }";
+        int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
+        byte[] h = (dict + " ".repeat(pad) + "\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer be = ByteBuffer.allocate(10 + h.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+        be.put(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length).put(h);
+        be.order(ByteOrder.BIG_ENDIAN).putFloat(0.1f).putFloat(-3.5f);
+        Path f = dir.resolve("nd.npz");
+        try (var zos = new java.util.zip.ZipOutputStream(Files.newOutputStream(f))) {
+            zos.putNextEntry(new ZipEntry("cube.npy"));
+            zos.write(f3);
+            zos.closeEntry();
+            zos.putNextEntry(new ZipEntry("be.npy"));
+            zos.write(be.array());
+            zos.closeEntry();
+        }
+        Map<String, Npz.NpyArray> r = Npz.read(f);
+        Npz.NpyArray cube = r.get("cube");
+        assertThat(cube.shape()).containsExactly(2, 3, 2);
+        assertThat(cube.rank()).isEqualTo(3);
+        double[] c = new double[12];
+        int n = 0;
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 3; j++) {
+                for (int k = 0; k < 2; k++) {
+                    c[n++] = 100.0 * i + 10 * j + k;
+                }
+            }
+        }
+        assertThat(cube.data()).containsExactly(c);
+        assertThat(cube.toString()).isEqualTo("NpyArray(shape=(2, 3, 2), dtype='<f8', values=[0.0, 1.0, 10.0, 11.0, "
+                + "20.0, 21.0, ...])");
+        assertThatThrownBy(cube::toMatrix).hasMessageContaining("shape (2, 3, 2) has 3 dimensions");
+        assertThat(r.get("be").data()).containsExactly((double) 0.1f, -3.5);
+        assertThat(r.get("be").dtype()).isEqualTo(">f4");
+        // an N-D array cannot fill a parameter: named as a shape mismatch
+        Linear lin = new Linear(2, 3, new Random(0));
+        assertThatThrownBy(() -> Npz.load(lin, f, Npz.LoadOptions.lenient().withPrefix("cube", "weight")))
+                .hasMessageContaining("shape mismatch for 'weight' (array 'cube'): file has (2, 3, 2), model has (3, 2)");
+        // N-D arrays written and read back
+        Path g = dir.resolve("nd-out.npz");
+        Npz.writeArrays(g, Map.of("cube", cube));
+        assertThat(Npz.read(g).get("cube")).isEqualTo(cube);
+    }
+
+    /** PyTorch-style 1-D biases and (1, out) ones both load; the saved file has 1-D biases. */
+    @Test
+    void biasesAreSavedOneDimensionalAndLoadFromBothShapes() throws IOException {
+        Sequential a = model(4);
+        Path f = dir.resolve("b.npz");
+        Npz.save(a, f);
+        Map<String, Npz.NpyArray> r = Npz.read(f);
+        assertThat(r.get("0.bias").shape()).containsExactly(5);
+        assertThat(r.get("2.bias").shape()).containsExactly(3);
+        assertThat(r.get("0.weight").shape()).containsExactly(5, 2);
+        Path g = dir.resolve("b2.npz"); // the old layout: biases (1, out)
+        Map<String, DMatrixRMaj> m = new LinkedHashMap<>();
+        a.namedParameters().forEach((k, p) -> m.put(k, p.value()));
+        Npz.write(g, m);
+        assertThat(Npz.read(g).get("0.bias").shape()).containsExactly(1, 5);
+        for (Path file : List.of(f, g)) {
+            Sequential b = model(7);
+            Npz.load(b, file);
+            assertThat(snapshot(b)).usingRecursiveComparison().isEqualTo(snapshot(a));
+        }
+    }
+
+    /** Non-strict loads with prefix renaming report what they did; errors still change nothing. */
+    @Test
+    void lenientLoadWithPrefixesReportsMissingAndUnexpectedNames() throws IOException {
+        Sequential a = model(1);
+        Map<String, Npz.NpyArray> arrays = new LinkedHashMap<>();
+        Npz.arrays(a).forEach((k, v) -> arrays.put("module.net." + k, v)); // as DataParallel + a wrapper save it
+        arrays.remove("module.net.2.bias");
+        arrays.put("module.extra", new Npz.NpyArray(new int[]{2}, new double[]{1, 2}));
+        Path f = dir.resolve("wrapped.npz");
+        Npz.writeArrays(f, arrays);
+
+        Sequential b = model(9);
+        Map<String, double[]> before = snapshot(b);
+        assertThatThrownBy(() -> Npz.load(b, f)).hasMessageContaining("missing parameter '0.weight'")
+                .hasMessageContaining("unexpected array 'module.net.0.weight'");
+        assertThatThrownBy(() -> Npz.load(b, f, Npz.LoadOptions.strict().withPrefix("module.net.", "")))
+                .hasMessageContaining("missing parameter '2.bias' in wrapped.npz")
+                .hasMessageContaining("unexpected array 'module.extra' in wrapped.npz");
+        assertThat(snapshot(b)).usingRecursiveComparison().isEqualTo(before);
+
+        Npz.LoadReport rep = Npz.load(b, f, Npz.LoadOptions.lenient().withPrefix("module.net.", "")
+                .withPrefix("module.", "other."));
+        assertThat(rep.loaded()).containsExactly("0.weight", "0.bias", "2.weight");
+        assertThat(rep.missing()).containsExactly("2.bias");
+        assertThat(rep.unexpected()).containsExactly("module.extra");
+        Map<String, double[]> after = snapshot(b);
+        for (String k : List.of("0.weight", "0.bias", "2.weight")) {
+            assertThat(after.get(k)).as(k).containsExactly(snapshot(a).get(k));
+        }
+        assertThat(after.get("2.bias")).containsExactly(before.get("2.bias"));
+
+        // two names renamed onto one parameter, and a lenient load with a wrong shape: errors, nothing changes
+        Map<String, Npz.NpyArray> clash = new LinkedHashMap<>(Npz.arrays(a));
+        clash.put("x.0.bias", clash.get("0.bias"));
+        clash.put("2.weight", new Npz.NpyArray(new int[]{2, 2}, new double[4]));
+        Path g = dir.resolve("clash.npz");
+        Npz.writeArrays(g, clash);
+        Sequential c = model(11);
+        Map<String, double[]> cBefore = snapshot(c);
+        assertThatThrownBy(() -> Npz.load(c, g, Npz.LoadOptions.lenient().withPrefix("x.", "")))
+                .hasMessageContaining("arrays '0.bias' and 'x.0.bias' of clash.npz are both renamed to '0.bias'")
+                .hasMessageContaining("shape mismatch for '2.weight': file has (2, 2), model has (3, 5)");
+        assertThat(snapshot(c)).usingRecursiveComparison().isEqualTo(cBefore);
+        assertThatThrownBy(() -> Npz.LoadOptions.lenient().withPrefix("a", "b").withPrefix("a", "c"))
+                .hasMessageContaining("prefix 'a' is already mapped to 'b'");
+    }
+
+    /** A directory where a file is expected, and a missing file, are named as such. */
+    @Test
+    void directoriesAndMissingFilesAreNamed() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("checkpoints"));
+        Linear lin = new Linear(2, 3, new Random(0));
+        assertThatThrownBy(() -> Npz.load(lin, sub)).isInstanceOf(IOException.class)
+                .hasMessageContaining("checkpoints: it is a directory, not an .npz file");
+        assertThatThrownBy(() -> Npz.save(lin, sub)).isInstanceOf(IOException.class)
+                .hasMessageContaining("it is a directory").hasMessageContaining("model.npz");
+        assertThat(Files.isDirectory(sub)).isTrue();
+        assertThatThrownBy(() -> Npz.load(lin, dir.resolve("none.npz"))).isInstanceOf(java.nio.file.NoSuchFileException.class)
+                .hasMessageContaining("none.npz").hasMessageContaining("no such .npz file");
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        assertThatThrownBy(() -> Npz.save(lin, file.resolve("m.npz"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("plain is not a directory");
+    }
+
+    /** An interrupted save throws a named InterruptedIOException, keeps the old file, leaves no temporary file. */
+    @Test
+    void interruptedSaveIsNamedAndLeavesNothingBehind() throws IOException {
+        Path f = dir.resolve("model.npz");
+        Npz.save(model(1), f);
+        byte[] old = Files.readAllBytes(f);
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> Npz.save(model(2), f)).isInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessageContaining("saving " + f + " was interrupted")
+                    .hasMessageContaining("the previous file is unchanged");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(Files.readAllBytes(f)).isEqualTo(old);
+        assertThat(Npz.temporaryFiles(f)).isEmpty();
+        try (var s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("model.npz");
+        }
+    }
+
+    /** Temporary files of killed saves are found and removed by the next save; live ones are kept. */
+    @Test
+    void staleTemporaryFilesOfDeadProcessesAreDeleted() throws Exception {
+        Path f = dir.resolve("model.npz");
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        long dead = p.pid();
+        org.junit.jupiter.api.Assumptions.assumeTrue(ProcessHandle.of(dead).isEmpty());
+        long live = ProcessHandle.current().pid();
+        Path stale = Files.writeString(dir.resolve(".model.npz.tmp-" + dead + "-abc"), "partial");
+        Path running = Files.writeString(dir.resolve(".model.npz.tmp-" + live + "-def"), "in progress");
+        Path other = Files.writeString(dir.resolve(".other.npz.tmp-" + dead + "-ghi"), "another target");
+        assertThat(Npz.temporaryFiles(f)).containsExactlyInAnyOrder(stale, running);
+        Npz.save(model(1), f);
+        assertThat(stale).doesNotExist();
+        assertThat(running).exists();
+        assertThat(other).exists();
+        assertThat(Npz.temporaryFiles(f)).containsExactly(running);
+    }
+
+    /** New files get the umask's mode, not 0600; an overwrite keeps the old file's mode. */
+    @Test
+    void savedFilesRespectTheUmaskAndOverwritesKeepTheMode() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        // the umask, measured independently: a file created by the shell
+        Process sh = new ProcessBuilder("sh", "-c", "umask").start();
+        String umask = new String(sh.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        sh.waitFor();
+        int mask = Integer.parseInt(umask, 8);
+        Path f = dir.resolve("new.npz");
+        Npz.save(model(1), f);
+        int mode = modeOf(f);
+        assertThat(mode).as("mode %o with umask %s", mode, umask).isEqualTo(0666 & ~mask);
+        java.nio.file.Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Npz.save(model(2), f);
+        assertThat(modeOf(f)).isEqualTo(0640);
+        Sequential b = model(5);
+        Npz.load(b, f);
+        assertThat(snapshot(b)).usingRecursiveComparison().isEqualTo(snapshot(model(2)));
+    }
+
+    private static int modeOf(Path f) throws IOException {
+        int mode = 0;
+        for (var p : Files.getPosixFilePermissions(f)) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return mode;
     }
 
     /** A write that fails part-way leaves the previous file intact and no temporary file. */
