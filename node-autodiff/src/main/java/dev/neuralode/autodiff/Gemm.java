@@ -146,17 +146,6 @@ final class Gemm {
             init(c.data, m, n, bias, accumulate);
             return;
         }
-        if (n < THREE_ROWS_MIN_COLS && m >= THREE_ROWS_MIN_COLS) {
-            // narrow output, many rows (a Linear layer at batch 1000): form Cᵀ = B·Aᵀ, whose rows are
-            // m long, so the three-row loop runs; Aᵀ's rows (A's columns) are gathered into the row
-            // arrays and B is read along its rows
-            Scratch scratch = ROWS.get();
-            double[][] rows = columnsAsRows(scratch, a.data, m, k);
-            double[] ct = scratch.tmp(n * m);
-            axpyRows(b.data, k, 1, rows, ct, n, m, k, null, false, scratch.out(m), scratch.zeros(m));
-            storeTransposed(ct, c.data, m, n, bias, accumulate);
-            return;
-        }
         // Bᵀ's rows are B's columns: gather them straight into the row arrays
         Scratch scratch = ROWS.get();
         double[][] rows = columnsAsRows(scratch, b.data, n, k);
