@@ -2,6 +2,8 @@ package dev.neuralode.solvers;
 
 import dev.neuralode.core.OdeSolution;
 import dev.neuralode.core.OdeSystem;
+import dev.neuralode.core.EventOccurrence;
+import dev.neuralode.solvers.events.EventLocator;
 import dev.neuralode.solvers.explicit.ButcherTableau;
 import dev.neuralode.solvers.explicit.Tableaus;
 import dev.neuralode.solvers.step.Integrator;
@@ -98,12 +100,26 @@ public final class OdeSolvers {
         }
         double[] ts = times.clone();
         Outputs out = new Outputs(ts, y0);
-        Integrator driver = driver(f, y0, options, out, handlers);
+        EventLocator events = locator(options, y0.length);
+        Integrator driver = driver(f, y0, options, events, out, handlers);
         driver.integrate(ts[0], y0, ts[ts.length - 1]);
         int m = out.count;
         double[] outTimes = m == ts.length ? ts : Arrays.copyOf(ts, m);
         double[][] states = m == ts.length ? out.states : Arrays.copyOf(out.states, m);
-        return OdeSolution.ofOwned(outTimes, states, driver.stats());
+        if (events == null) {
+            return OdeSolution.ofOwned(outTimes, states, driver.stats());
+        }
+        List<EventOccurrence> occ = events.occurrences();
+        if (!occ.isEmpty() && occ.get(occ.size() - 1).terminal()) {
+            EventOccurrence last = occ.get(occ.size() - 1);
+            if (outTimes[m - 1] != last.time()) {           // the solution ends at the event time
+                outTimes = Arrays.copyOf(outTimes, m + 1);
+                states = Arrays.copyOf(states, m + 1);
+                outTimes[m] = last.time();
+                states[m] = last.stateBefore();
+            }
+        }
+        return OdeSolution.ofOwned(outTimes, states, driver.stats(), occ);
     }
 
     /**
@@ -130,13 +146,19 @@ public final class OdeSolvers {
                     + ", t1=" + t1);
         }
         DenseSolution.Recorder rec = new DenseSolution.Recorder(t0, y0);
-        Integrator driver = driver(f, y0, options, rec, handlers);
+        EventLocator events = locator(options, y0.length);
+        Integrator driver = driver(f, y0, options, events, rec, handlers);
         double reached = driver.integrate(t0, y0, t1);
-        return rec.build(reached, driver.stats());
+        return events == null ? rec.build(reached, driver.stats())
+                : rec.build(reached, driver.stats(), events.occurrences());
     }
 
-    private static Integrator driver(OdeSystem f, double[] y0, SolverOptions options, StepHandler first,
-                                     StepHandler[] more) {
+    private static EventLocator locator(SolverOptions options, int n) {
+        return options.events().isEmpty() ? null : new EventLocator(options.events(), n);
+    }
+
+    private static Integrator driver(OdeSystem f, double[] y0, SolverOptions options, EventLocator events,
+                                     StepHandler first, StepHandler[] more) {
         int n = y0.length;
         List<StepHandler> all = new ArrayList<>(2 + (more == null ? 0 : more.length));
         all.add(first);
@@ -151,7 +173,7 @@ public final class OdeSolvers {
                 all.add(h);
             }
         }
-        return new Integrator(options.method().newStepper(f, n), options, tolerance(options, n),
+        return new Integrator(options.method().newStepper(f, n), options, tolerance(options, n), events,
                 all.toArray(new StepHandler[0]));
     }
 
