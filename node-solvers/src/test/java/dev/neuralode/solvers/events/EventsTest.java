@@ -309,6 +309,45 @@ class EventsTest {
                 .hasMessageContaining("events[1] is null");
     }
 
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dopri5", "tsit5", "bosh3", "rk4"})
+    void locatingEventsAllocatesNothingPerStep(String method) {
+        OdeSystem osc = (t, y, d) -> {
+            d[0] = y[1];
+            d[1] = -y[0];
+        };
+        // the same 6 crossings (with resets) in both solves; the never-crossing event checks 10x per step
+        Event flip = Event.when((t, y) -> y[0]).reset((t, y, yNew) -> yNew[1] = y[1]);
+        Event never = Event.when((t, y) -> y[0] - 5).maxCheckInterval(1e-3);
+        boolean fixed = method.equals("rk4");
+        SolverOptions few = (fixed ? SolverOptions.builder().method(method).stepSize(1e-2)
+                : SolverOptions.builder().method(method).rtol(1e-5).atol(1e-5)).events(flip, never).build();
+        SolverOptions many = (fixed ? SolverOptions.builder().method(method).stepSize(1e-3)
+                : SolverOptions.builder().method(method).rtol(1e-12).atol(1e-12)).events(flip, never).build();
+        double[] y0 = {1, 0};
+        double[] times = {0, 19};
+        for (int i = 0; i < 5; i++) {
+            OdeSolvers.solve(osc, y0, times, few);
+            OdeSolvers.solve(osc, y0, times, many);
+        }
+        long a0 = allocatedBytes();
+        OdeSolution s1 = OdeSolvers.solve(osc, y0, times, few);
+        long a1 = allocatedBytes();
+        OdeSolution s2 = OdeSolvers.solve(osc, y0, times, many);
+        long a2 = allocatedBytes();
+        assertThat(s1.events()).hasSize(6);
+        assertThat(s2.events()).hasSize(6);
+        long extraSteps = s2.stats().totalSteps() - s1.stats().totalSteps();
+        assertThat(extraSteps).as("%s extra steps", method).isGreaterThan(200);
+        assertThat((a2 - a1) - (a1 - a0)).as("%s bytes for %d extra steps", method, extraSteps)
+                .isLessThan(extraSteps / 2);
+    }
+
     @Test
     void eventsKeepTheStepsOfTheSolveWhenTheyOnlyRecord() {
         SolverOptions plain = SolverOptions.builder().rtol(1e-8).build();
