@@ -143,6 +143,35 @@ class EventsTest {
         }
     }
 
+    @Test
+    void everyRegisteredMethodStopsAtATerminalEventInEveryOutputMode() {
+        double tStar = Math.sqrt(2 * 5.0 / G);                // the ball passes 5 m
+        Event half = Event.when((t, y) -> y[0] - 5.0).falling().terminal();
+        for (String name : OdeSolvers.methods()) {
+            SolverOptions.Builder b = SolverOptions.builder().method(name).rtol(1e-9).atol(1e-11).events(half);
+            if (!OdeSolvers.method(name).isAdaptive()) {
+                b.stepSize(1e-3);
+            }
+            SolverOptions o = b.build();
+            double tol = name.equals("euler") ? 1e-2 : 1e-8;
+            OdeSolution sol = OdeSolvers.solve(FALL, new double[] {H, 0}, new double[] {0, 0.5, 1.5, 2}, o);
+            assertThat(sol.terminated()).as(name).isTrue();
+            assertThat(sol.size()).as(name).isEqualTo(3);
+            assertThat(sol.times()[2]).as(name).isCloseTo(tStar, within(tol));
+            assertThat(sol.state(2)[0]).as(name).isCloseTo(5.0, within(name.equals("euler") ? 1e-6 : 1e-8));
+            DenseSolution d = OdeSolvers.solveDense(FALL, new double[] {H, 0}, 0, 2, o);
+            assertThat(d.terminated()).isTrue();
+            assertThat(d.t1()).as(name).isEqualTo(sol.times()[2]);
+            double[] last = new double[1];
+            OdeSolvers.solve(FALL, new double[] {H, 0}, new double[] {0, 2}, o, step -> {
+                last[0] = step.endTime();
+                return true;
+            });
+            assertThat(last[0]).as("%s: the last step a handler sees ends at the event", name)
+                    .isEqualTo(sol.times()[2]);
+        }
+    }
+
     /** The height of the ball of twentyBounces (h = 10, e = 0.9) at t, from the closed form. */
     static double exactHeight(double t) {
         double v0 = Math.sqrt(2 * G * H);
