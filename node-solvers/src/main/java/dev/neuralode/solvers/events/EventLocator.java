@@ -16,8 +16,9 @@ import java.util.List;
  * accepted step {@code [t_a, t_b]} with interpolant {@code u}, {@code g_k(τ, u(τ))} is evaluated at
  * the end of the step and at points at most {@code min_k maxCheckInterval_k} apart inside it; a
  * sub-interval whose end has the sign {@code -σ_k} (or is zero) brackets a crossing. Crossings in
- * the event's direction are located; the earliest is acted on (ties in the order the events were
- * given); a crossing against the direction only updates {@code σ_k}. After a recorded,
+ * the event's direction are located; the earliest is acted on (at a tie, every recording event is
+ * recorded, then the first terminal or resetting one, in the order the events were given, acts; the
+ * other terminal or resetting ones at that time are not reported); a crossing against the direction only updates {@code σ_k}. After a recorded,
  * non-terminal, non-resetting occurrence the scan goes on from its time in the same step, so several
  * events, and several crossings of one event, in one step are handled in time order.
  *
@@ -227,18 +228,24 @@ public final class EventLocator implements StepInterrupter {
                 if (best == tb) {
                     System.arraycopy(step.endState(), 0, y, 0, n);
                 }
+                // ties: the recording ones first (in index order), then the first that stops or resets
+                int act = -1;
                 for (int k = 0; k < m; k++) {
                     if (!candidate[k] || root[k] != best) {
                         continue;
                     }
                     Event e = events[k];
                     if (e.isTerminal() || e.resetMap() != null) {
-                        pendingAction = e.isTerminal() ? STOP : RESET;
-                        pendingEvent = k;
-                        return best;
+                        act = act < 0 ? k : act;
+                        continue;
                     }
                     record(k, best, y, y, false);
                     sign[k] = -sign[k];
+                }
+                if (act >= 0) {
+                    pendingAction = events[act].isTerminal() ? STOP : RESET;
+                    pendingEvent = act;
+                    return best;
                 }
                 // continue the scan from the occurrence: the others' values there
                 for (int k = 0; k < m; k++) {

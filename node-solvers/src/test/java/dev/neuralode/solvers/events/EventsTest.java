@@ -254,6 +254,17 @@ class EventsTest {
     }
 
     @Test
+    void eventsAtTheSameTimeAreAllRecordedBeforeTheOneThatStops() {
+        Event stop = Event.when((t, y) -> y[0] - 0.5).terminal();
+        Event mark = Event.when((t, y) -> y[0] - 0.5);
+        OdeSolution sol = OdeSolvers.solve(CLOCK, new double[] {0}, new double[] {0, 1},
+                SolverOptions.builder().events(stop, mark).build());
+        assertThat(sol.events()).extracting(EventOccurrence::eventIndex).containsExactly(1, 0);
+        assertThat(sol.events().get(0).time()).isEqualTo(sol.events().get(1).time());
+        assertThat(sol.terminated()).isTrue();
+    }
+
+    @Test
     void noTriggerAtTheInitialTimeNorRightAfterAReset() {
         // starts on the floor going up: g = 0 at t0 does not count; the landing does
         Event either = Event.when((t, y) -> y[0]).reset((t, y, yNew) -> yNew[1] = -E * y[1]);  // y[0] not zeroed
