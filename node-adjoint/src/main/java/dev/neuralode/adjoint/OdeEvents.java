@@ -138,7 +138,7 @@ public final class OdeEvents {
         int n = y0.cols();
         TapeOdeSystem system = new TapeOdeSystem(f, 1, n);
         double[] y0v = y0.value().data.clone();
-        EventFunction gNum = (t, y) -> value(g, t, y, n);
+        EventFunction gNum = new Scratch(g, n);
         OdeSolution located;
         try {
             located = OdeSolvers.solve(system, y0v, new double[] {start, tMax},
@@ -182,6 +182,44 @@ public final class OdeEvents {
             }
         }
         return new TapeEvent(time, state, after, solve);
+    }
+
+    /**
+     * The numeric event function of the location solve: {@code g} on a persistent no-grad scratch
+     * tape whose inputs wrap reused buffers, recycled after each evaluation (as
+     * {@link TapeOdeSystem#derivative}), so the location allocates nothing per step.
+     */
+    private static final class Scratch implements EventFunction {
+        private final EventCondition g;
+        private final Tape tape = new Tape();
+        private final DMatrixRMaj tValue = new DMatrixRMaj(1, 1);
+        private final DMatrixRMaj yValue;
+        private final Tensor tIn;
+        private final Tensor yIn;
+
+        Scratch(EventCondition g, int n) {
+            this.g = g;
+            this.tape.noGrad();             // never closed: the scratch tape never records
+            this.yValue = new DMatrixRMaj(1, n);
+            this.tIn = tape.constant(tValue);
+            this.yIn = tape.constant(yValue);
+        }
+
+        @Override
+        public double value(double t, double[] y) {
+            tValue.data[0] = t;
+            System.arraycopy(y, 0, yValue.data, 0, yValue.numCols);
+            try {
+                Tensor v = g.apply(tIn, yIn);
+                if (v.rows() != 1 || v.cols() != 1) {
+                    throw new IllegalArgumentException("OdeEvents: the event function must return 1x1, got "
+                            + v.shapeString());
+                }
+                return v.item();
+            } finally {
+                tape.recycle();
+            }
+        }
     }
 
     /** g evaluated on a private tape without recording. */
