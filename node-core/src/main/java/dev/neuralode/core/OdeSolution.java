@@ -20,7 +20,7 @@ public final class OdeSolution {
     private final double[] times;
     private final double[][] states;
     private final SolverStats stats;
-    private List<EventOccurrence> events = List.of();
+    private final List<EventOccurrence> events;
 
     /**
      * Creates a solution.
@@ -65,7 +65,9 @@ public final class OdeSolution {
      */
     public static OdeSolution ofOwned(double[] times, double[][] states, SolverStats stats,
                                       List<EventOccurrence> events) {
-        OdeSolution s = new OdeSolution(times, states, stats, false);
+        if (times == null || times.length == 0 || events == null) {
+            throw new IllegalArgumentException("OdeSolution: times (at least one) and events must not be null");
+        }
         List<EventOccurrence> ev = List.copyOf(events);
         double dir = Math.signum(times[times.length - 1] - times[0]);
         for (int i = 0; i < ev.size(); i++) {
@@ -78,11 +80,15 @@ public final class OdeSolution {
                         + i + ": t=" + ev.get(i - 1).time() + " then t=" + ev.get(i).time());
             }
         }
-        s.events = ev;
-        return s;
+        return new OdeSolution(times, states, stats, false, ev);
     }
 
     private OdeSolution(double[] times, double[][] states, SolverStats stats, boolean copy) {
+        this(times, states, stats, copy, List.of());
+    }
+
+    private OdeSolution(double[] times, double[][] states, SolverStats stats, boolean copy,
+                        List<EventOccurrence> events) {
         if (times == null || states == null || stats == null) {
             throw new IllegalArgumentException("times, states and stats must not be null");
         }
@@ -103,6 +109,7 @@ public final class OdeSolution {
             }
         }
         this.stats = stats;
+        this.events = events;
     }
 
     /**
