@@ -67,7 +67,10 @@ public final class OdeSolvers {
      * @param handlers more step handlers for this solve only (after the options' own handler), for
      *                 example a {@link dev.neuralode.solvers.step.StepTrace}
      * @return the solution: {@code states()[0]} equals {@code y0}, row {@code i} is the state at
-     *         {@code times[i]}; fewer rows only if a handler stopped the solve
+     *         {@code times[i]}; fewer rows only if a handler stopped the solve or a terminal event
+     *         ended it (then the last row is the state at the event time, which is the last time,
+     *         and {@link OdeSolution#terminated()} says so); the options' events' occurrences in
+     *         {@link OdeSolution#events()}
      * @throws IllegalArgumentException for bad input (non-finite {@code y0}, too few or
      *                                  non-monotone times, a fixed-step method without a step
      *                                  size, an atol vector of the wrong length), before any work
@@ -75,6 +78,8 @@ public final class OdeSolvers {
      *                                                         infinite (names t and component)
      * @throws dev.neuralode.core.MaxStepsExceededException   when the step budget is exhausted
      * @throws dev.neuralode.core.StepSizeUnderflowException  when the step size underflows
+     * @throws dev.neuralode.solvers.events.EventException    when an event function or reset fails
+     *                                                         or events accumulate (Zeno)
      */
     public static OdeSolution solve(OdeSystem f, double[] y0, double[] times, SolverOptions options,
                                     StepHandler... handlers) {
