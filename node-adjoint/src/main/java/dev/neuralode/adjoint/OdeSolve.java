@@ -45,7 +45,8 @@ public final class OdeSolve {
      * @param method  how the gradient is computed
      * @return the states at the output times, on the tape
      * @throws IllegalArgumentException if an argument is null, {@code times} is not a vector on the
-     *                                  same tape, or the times are not finite and strictly monotone
+     *                                  same tape, the times are not finite and strictly monotone, or
+     *                                  the options carry events (see {@link OdeEvents})
      * @throws dev.neuralode.core.OdeSolveException if the forward solve fails (the message names
      *                                              the forward pass)
      */
@@ -54,6 +55,11 @@ public final class OdeSolve {
         if (f == null || y0 == null || times == null || options == null || method == null) {
             throw new IllegalArgumentException("OdeSolve.solve: dynamics, y0, times, options and method must "
                     + "not be null");
+        }
+        if (!options.events().isEmpty()) {
+            throw new IllegalArgumentException("OdeSolve.solve: the options carry " + options.events().size()
+                    + " event(s), which a gradient method cannot differentiate through the solver's steps;"
+                    + " use OdeEvents.solveUntil / solveChain for differentiable events");
         }
         Tape tape = y0.tape();
         if (times.tape() != tape) {

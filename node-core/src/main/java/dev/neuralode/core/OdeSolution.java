@@ -1,9 +1,16 @@
 package dev.neuralode.core;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The result of an ODE solve: the states at the requested output times, and the work done.
+ *
+ * <p>A solve with events also carries the {@linkplain #events() occurrences} in time order; when a
+ * terminal event ended it, {@link #terminated()} is true, the last output time is the event time and
+ * the outputs requested after it are absent ({@link #size()} is then smaller than the number of
+ * times requested).
  *
  * <p>Immutable: the constructor copies its arrays and every accessor returns a copy, so a
  * solution can be shared freely between threads.
@@ -13,6 +20,7 @@ public final class OdeSolution {
     private final double[] times;
     private final double[][] states;
     private final SolverStats stats;
+    private final List<EventOccurrence> events;
 
     /**
      * Creates a solution.
@@ -43,7 +51,44 @@ public final class OdeSolution {
         return new OdeSolution(times, states, stats, false);
     }
 
+    /**
+     * A solution with event occurrences that takes ownership of its arrays (see
+     * {@link #ofOwned(double[], double[][], SolverStats)}).
+     *
+     * @param times  the output times (ending at the terminal event's time if one occurred). Owned.
+     * @param states the states at those times. Owned.
+     * @param stats  the work counters
+     * @param events the occurrences in time order; at most the last one terminal. Copied.
+     * @return the solution
+     * @throws IllegalArgumentException if a shape is inconsistent, the events are out of time order
+     *                                  or a terminal occurrence is not the last
+     */
+    public static OdeSolution ofOwned(double[] times, double[][] states, SolverStats stats,
+                                      List<EventOccurrence> events) {
+        if (times == null || times.length == 0 || events == null) {
+            throw new IllegalArgumentException("OdeSolution: times (at least one) and events must not be null");
+        }
+        List<EventOccurrence> ev = List.copyOf(events);
+        double dir = Math.signum(times[times.length - 1] - times[0]);
+        for (int i = 0; i < ev.size(); i++) {
+            if (ev.get(i).terminal() && i != ev.size() - 1) {
+                throw new IllegalArgumentException("OdeSolution: terminal event occurrence " + i
+                        + " is not the last of " + ev.size());
+            }
+            if (i > 0 && dir * (ev.get(i).time() - ev.get(i - 1).time()) < 0) {
+                throw new IllegalArgumentException("OdeSolution: event occurrences out of time order at "
+                        + i + ": t=" + ev.get(i - 1).time() + " then t=" + ev.get(i).time());
+            }
+        }
+        return new OdeSolution(times, states, stats, false, ev);
+    }
+
     private OdeSolution(double[] times, double[][] states, SolverStats stats, boolean copy) {
+        this(times, states, stats, copy, List.of());
+    }
+
+    private OdeSolution(double[] times, double[][] states, SolverStats stats, boolean copy,
+                        List<EventOccurrence> events) {
         if (times == null || states == null || stats == null) {
             throw new IllegalArgumentException("times, states and stats must not be null");
         }
@@ -64,6 +109,7 @@ public final class OdeSolution {
             }
         }
         this.stats = stats;
+        this.events = events;
     }
 
     /**
@@ -148,16 +194,45 @@ public final class OdeSolution {
         return stats;
     }
 
+    /**
+     * The event occurrences of the solve, in the order of integration (time order).
+     *
+     * @return an unmodifiable list, empty for a solve without events
+     */
+    public List<EventOccurrence> events() {
+        return events;
+    }
+
+    /**
+     * Whether a terminal event ended the solve before the last requested time.
+     *
+     * @return the flag
+     */
+    public boolean terminated() {
+        return !events.isEmpty() && events.get(events.size() - 1).terminal();
+    }
+
+    /**
+     * The occurrence that ended the solve.
+     *
+     * @return the terminal occurrence, or empty if the solve reached its final time
+     */
+    public Optional<EventOccurrence> terminalEvent() {
+        return terminated() ? Optional.of(events.get(events.size() - 1)) : Optional.empty();
+    }
+
     @Override
     public String toString() {
         return "OdeSolution[times=" + times.length + " from " + times[0] + " to "
-                + times[times.length - 1] + ", dim=" + dimension() + ", " + stats + "]";
+                + times[times.length - 1] + ", dim=" + dimension() + ", " + stats
+                + (events.isEmpty() ? "" : ", events=" + events.size() + (terminated() ? " (terminated)" : ""))
+                + "]";
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof OdeSolution s && Arrays.equals(times, s.times)
-                && Arrays.deepEquals(states, s.states) && stats.equals(s.stats);
+                && Arrays.deepEquals(states, s.states) && stats.equals(s.stats) && events.equals(s.events);
     }
 
     @Override

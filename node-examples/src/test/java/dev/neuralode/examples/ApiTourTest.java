@@ -24,6 +24,7 @@ import dev.neuralode.models.train.Trainer;
 import dev.neuralode.models.train.TrainingResult;
 import dev.neuralode.solvers.OdeSolvers;
 import dev.neuralode.solvers.SolverOptions;
+import dev.neuralode.solvers.events.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,6 +51,26 @@ class ApiTourTest {
         assertThat(y3[0]).isCloseTo(Math.cos(3), within(1e-7));
         assertThat(y3[1]).isCloseTo(-Math.sin(3), within(1e-7));
         assertThat(sol.stats().functionEvaluations()).isPositive();
+    }
+
+    @Test
+    void events() {
+        // README: "Events"
+        OdeSystem fall = (t, y, d) -> { d[0] = y[1]; d[1] = -9.81; };        // (height, velocity)
+        Event bounce = Event.when((t, y) -> y[0]).falling()
+                .reset((t, y, yNew) -> { yNew[0] = 0; yNew[1] = -0.9 * y[1]; });
+        Event stop = Event.when((t, y) -> t - 5).terminal();                 // end at t = 5
+        OdeSolution ball = OdeSolvers.solve(fall, new double[] {10, 0}, new double[] {0, 100},
+                SolverOptions.builder().rtol(1e-10).atol(1e-12).events(bounce, stop).build());
+        double firstBounce = ball.events().get(0).time();                    // √(2·10/9.81)
+        boolean stopped = ball.terminated();                                 // true: times() ends at 5
+        // end of snippet
+        assertThat(firstBounce).isCloseTo(Math.sqrt(2 * 10 / 9.81), within(1e-11));
+        assertThat(stopped).isTrue();
+        assertThat(ball.times()).containsExactly(new double[] {0, 5}, within(1e-12));
+        double v0 = Math.sqrt(2 * 10 * 9.81);
+        assertThat(ball.events()).hasSize(3);                              // two bounces, then the stop
+        assertThat(ball.events().get(1).time()).isCloseTo(v0 / 9.81 * (1 + 2 * 0.9), within(1e-10));
     }
 
     @Test

@@ -11,7 +11,7 @@ class MainTest {
     @Test
     void everySubcommandHasHelp() {
         CommandLine cl = new CommandLine(new Main());
-        assertThat(cl.getSubcommands()).containsKeys("euler", "spiral", "adjoint", "resnet", "anode", "latent", "cnf");
+        assertThat(cl.getSubcommands()).containsKeys("euler", "spiral", "adjoint", "resnet", "anode", "latent", "cnf", "bouncing");
         for (var e : cl.getSubcommands().entrySet()) {
             if (e.getKey().equals("help")) {
                 continue;
@@ -77,7 +77,9 @@ class MainTest {
         "adjoint --steps 10,0 | --steps must be at least 1, got 0",
         "adjoint --t-end Infinity | --t-end must be finite and > 0, got Infinity",
         "euler --step-sizes 0.5,-0.1 | --step-sizes must be finite and > 0, got -0.1",
-        "euler --levels 0 | --levels must be at least 1, got 0"})
+        "euler --levels 0 | --levels must be at least 1, got 0",
+        "bouncing --bounces 1 | --bounces must be at least 2, got 1",
+        "bouncing --initial 14,1.5,6 | restitution must be in (0, 1), got 1.5"})
     void outOfRangeNumbersAreUsageErrorsNamingTheOption(String command, String message,
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path out) throws Exception {
         java.io.PrintStream saved = System.err;

@@ -1,10 +1,12 @@
 package dev.neuralode.solvers;
 
+import dev.neuralode.core.EventOccurrence;
 import dev.neuralode.core.SolverStats;
 import dev.neuralode.solvers.step.StepHandler;
 import dev.neuralode.solvers.step.StepInterpolator;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The continuous solution of an ODE solve over {@code [t0, t1]} (or {@code [t1, t0]} when
@@ -35,6 +37,7 @@ public final class DenseSolution {
     private final double[] y0;
     private final double[] yEnd;
     private final SolverStats stats;
+    private List<EventOccurrence> events = List.of();
 
     private DenseSolution(double t0, double t1, int n, int steps, double[] bounds, int[] offsets,
                           double[] coeffs, double[] y0, double[] yEnd, SolverStats stats) {
@@ -167,6 +170,26 @@ public final class DenseSolution {
         return stats;
     }
 
+    /**
+     * The event occurrences of the solve in time order (see {@link SolverOptions.Builder#events}).
+     * At a reset time {@code t*} the solution is discontinuous: {@link #evaluate} there returns
+     * the state after the reset (the step that starts at {@code t*}).
+     *
+     * @return an unmodifiable list, empty without events
+     */
+    public List<EventOccurrence> events() {
+        return events;
+    }
+
+    /**
+     * Whether a terminal event ended the solve ({@link #t1()} is then its time).
+     *
+     * @return the flag
+     */
+    public boolean terminated() {
+        return !events.isEmpty() && events.get(events.size() - 1).terminal();
+    }
+
     @Override
     public String toString() {
         return "DenseSolution[" + t0 + " -> " + t1 + ", dim=" + n + ", steps=" + steps + ", "
@@ -218,6 +241,12 @@ public final class DenseSolution {
 
         DenseSolution build(double reached, SolverStats stats) {
             return new DenseSolution(t0, reached, n, steps, bounds, offsets, coeffs, y0, last, stats);
+        }
+
+        DenseSolution build(double reached, SolverStats stats, List<EventOccurrence> events) {
+            DenseSolution d = build(reached, stats);
+            d.events = List.copyOf(events);
+            return d;
         }
     }
 }

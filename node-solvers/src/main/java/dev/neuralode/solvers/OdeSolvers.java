@@ -2,6 +2,8 @@ package dev.neuralode.solvers;
 
 import dev.neuralode.core.OdeSolution;
 import dev.neuralode.core.OdeSystem;
+import dev.neuralode.core.EventOccurrence;
+import dev.neuralode.solvers.events.EventLocator;
 import dev.neuralode.solvers.explicit.ButcherTableau;
 import dev.neuralode.solvers.explicit.Tableaus;
 import dev.neuralode.solvers.step.Integrator;
@@ -65,7 +67,10 @@ public final class OdeSolvers {
      * @param handlers more step handlers for this solve only (after the options' own handler), for
      *                 example a {@link dev.neuralode.solvers.step.StepTrace}
      * @return the solution: {@code states()[0]} equals {@code y0}, row {@code i} is the state at
-     *         {@code times[i]}; fewer rows only if a handler stopped the solve
+     *         {@code times[i]}; fewer rows only if a handler stopped the solve or a terminal event
+     *         ended it (then the last row is the state at the event time, which is the last time,
+     *         and {@link OdeSolution#terminated()} says so); the options' events' occurrences in
+     *         {@link OdeSolution#events()}
      * @throws IllegalArgumentException for bad input (non-finite {@code y0}, too few or
      *                                  non-monotone times, a fixed-step method without a step
      *                                  size, an atol vector of the wrong length), before any work
@@ -73,17 +78,33 @@ public final class OdeSolvers {
      *                                                         infinite (names t and component)
      * @throws dev.neuralode.core.MaxStepsExceededException   when the step budget is exhausted
      * @throws dev.neuralode.core.StepSizeUnderflowException  when the step size underflows
+     * @throws dev.neuralode.solvers.events.EventException    when an event function or reset fails
+     *                                                         or events accumulate (Zeno)
      */
     public static OdeSolution solve(OdeSystem f, double[] y0, double[] times, SolverOptions options,
                                     StepHandler... handlers) {
         double[] ts = checkedTimes(f, y0, times, options);
         Outputs out = new Outputs(ts, y0);
-        Integrator driver = driver(f, y0, options, out, handlers);
+        EventLocator events = locator(options, y0.length);
+        Integrator driver = driver(f, y0, options, events, out, handlers);
         driver.integrate(ts[0], y0, ts[ts.length - 1]);
         int m = out.count;
         double[] outTimes = m == ts.length ? ts : Arrays.copyOf(ts, m);
         double[][] states = m == ts.length ? out.states : Arrays.copyOf(out.states, m);
-        return OdeSolution.ofOwned(outTimes, states, driver.stats());
+        if (events == null) {
+            return OdeSolution.ofOwned(outTimes, states, driver.stats());
+        }
+        List<EventOccurrence> occ = events.occurrences();
+        if (!occ.isEmpty() && occ.get(occ.size() - 1).terminal()) {
+            EventOccurrence last = occ.get(occ.size() - 1);
+            if (outTimes[m - 1] != last.time()) {           // the solution ends at the event time
+                outTimes = Arrays.copyOf(outTimes, m + 1);
+                states = Arrays.copyOf(states, m + 1);
+                outTimes[m] = last.time();
+                states[m] = last.stateBefore();
+            }
+        }
+        return OdeSolution.ofOwned(outTimes, states, driver.stats(), occ);
     }
 
     /**
@@ -115,8 +136,12 @@ public final class OdeSolvers {
                     + (into == null ? "null" : into.length) + " but " + ts.length + " times x " + n
                     + " components need " + ((long) ts.length * n));
         }
+        if (!options.events().isEmpty()) {
+            throw new IllegalArgumentException("solveInto does not report events, but the options carry "
+                    + options.events().size() + ": use solve, whose OdeSolution lists their occurrences");
+        }
         Outputs out = new Outputs(ts, y0, into);
-        Integrator driver = driver(f, y0, options, out, handlers);
+        Integrator driver = driver(f, y0, options, null, out, handlers);
         driver.integrate(ts[0], y0, ts[ts.length - 1]);
         if (out.count < ts.length) {
             Arrays.fill(into, out.count * n, ts.length * n, Double.NaN);
@@ -173,13 +198,19 @@ public final class OdeSolvers {
                     + ", t1=" + t1);
         }
         DenseSolution.Recorder rec = new DenseSolution.Recorder(t0, y0);
-        Integrator driver = driver(f, y0, options, rec, handlers);
+        EventLocator events = locator(options, y0.length);
+        Integrator driver = driver(f, y0, options, events, rec, handlers);
         double reached = driver.integrate(t0, y0, t1);
-        return rec.build(reached, driver.stats());
+        return events == null ? rec.build(reached, driver.stats())
+                : rec.build(reached, driver.stats(), events.occurrences());
     }
 
-    private static Integrator driver(OdeSystem f, double[] y0, SolverOptions options, StepHandler first,
-                                     StepHandler[] more) {
+    private static EventLocator locator(SolverOptions options, int n) {
+        return options.events().isEmpty() ? null : new EventLocator(options.events(), n);
+    }
+
+    private static Integrator driver(OdeSystem f, double[] y0, SolverOptions options, EventLocator events,
+                                     StepHandler first, StepHandler[] more) {
         int n = y0.length;
         List<StepHandler> all = new ArrayList<>(2 + (more == null ? 0 : more.length));
         all.add(first);
@@ -194,7 +225,7 @@ public final class OdeSolvers {
                 all.add(h);
             }
         }
-        return new Integrator(options.method().newStepper(f, n), options, tolerance(options, n),
+        return new Integrator(options.method().newStepper(f, n), options, tolerance(options, n), events,
                 all.toArray(new StepHandler[0]));
     }
 

@@ -1,10 +1,12 @@
 package dev.neuralode.solvers;
 
+import dev.neuralode.solvers.events.Event;
 import dev.neuralode.solvers.explicit.Tableaus;
 import dev.neuralode.solvers.step.Method;
 import dev.neuralode.solvers.step.StepHandler;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Immutable options of an ODE solve, created with {@link #builder()} and copied with
@@ -49,6 +51,7 @@ public final class SolverOptions {
     private final double[] stepTimes;
     private final double[] jumpTimes;
     private final StepHandler handler;
+    private final List<Event> events;
 
     private SolverOptions(Builder b) {
         this.method = b.method;
@@ -67,6 +70,7 @@ public final class SolverOptions {
         this.stepTimes = b.stepTimes == null ? null : b.stepTimes.clone();
         this.jumpTimes = b.jumpTimes == null ? null : b.jumpTimes.clone();
         this.handler = b.handler;
+        this.events = b.events;
     }
 
     /**
@@ -110,6 +114,7 @@ public final class SolverOptions {
         b.stepTimes = stepTimes == null ? null : stepTimes.clone();
         b.jumpTimes = jumpTimes == null ? null : jumpTimes.clone();
         b.handler = handler;
+        b.events = events;
         return b;
     }
 
@@ -263,6 +268,15 @@ public final class SolverOptions {
         return handler;
     }
 
+    /**
+     * The events of every solve with these options (see {@link dev.neuralode.solvers.events}).
+     *
+     * @return an unmodifiable list, empty when none
+     */
+    public List<Event> events() {
+        return events;
+    }
+
     @Override
     public String toString() {
         return "SolverOptions[method=" + method.name() + ", rtol=" + rtol + ", atol="
@@ -271,7 +285,7 @@ public final class SolverOptions {
                 + (Double.isNaN(firstStep) ? "" : ", firstStep=" + firstStep)
                 + (maxStep == Double.POSITIVE_INFINITY ? "" : ", maxStep=" + maxStep)
                 + ", maxSteps=" + maxSteps + ", safety=" + safety + ", minFactor=" + minFactor
-                + ", maxFactor=" + maxFactor + "]";
+                + ", maxFactor=" + maxFactor + (events.isEmpty() ? "" : ", events=" + events) + "]";
     }
 
     /**
@@ -295,6 +309,7 @@ public final class SolverOptions {
         private double[] stepTimes;
         private double[] jumpTimes;
         private StepHandler handler;
+        private List<Event> events = List.of();
 
         private Builder() {
         }
@@ -555,6 +570,43 @@ public final class SolverOptions {
         public Builder handler(StepHandler handler) {
             this.handler = handler;
             return this;
+        }
+
+        /**
+         * Sets the events of the solve (replacing any set before): their zero crossings are located
+         * on each step's interpolant and stop the solve, are recorded, or reset the state; the
+         * solution lists them ({@code OdeSolution.events()}, {@link DenseSolution#events()}).
+         * Indices in the occurrences are positions in this list.
+         *
+         * @param events the events, none to clear
+         * @return this builder
+         * @throws IllegalArgumentException if an event is null (naming its index)
+         */
+        public Builder events(Event... events) {
+            if (events == null) {
+                throw new IllegalArgumentException("events must not be null (pass none to clear)");
+            }
+            for (int i = 0; i < events.length; i++) {
+                if (events[i] == null) {
+                    throw new IllegalArgumentException("events[" + i + "] is null");
+                }
+            }
+            this.events = List.of(events);
+            return this;
+        }
+
+        /**
+         * Sets the events from a list (see {@link #events(Event...)}).
+         *
+         * @param events the events
+         * @return this builder
+         * @throws IllegalArgumentException if the list or an event is null
+         */
+        public Builder events(List<Event> events) {
+            if (events == null) {
+                throw new IllegalArgumentException("events must not be null (pass an empty list to clear)");
+            }
+            return events(events.toArray(new Event[0]));
         }
 
         /**

@@ -25,7 +25,10 @@ import java.util.Arrays;
  * on the breakpoint.
  *
  * <p>Handlers see each accepted step's interpolant (see {@link StepHandler}); the driver's view adds
- * the error ratio and whether the step was clipped. The loop allocates nothing.
+ * the error ratio and whether the step was clipped. An optional {@link StepInterrupter} (events) sees
+ * each step first and may cut it short: the handlers then see the step up to the cut, and the solve
+ * stops there or restarts from the state the interrupter gives, as at a jump time (fresh evaluation,
+ * FSAL dropped, the controller's proposed size kept). The loop allocates nothing.
  */
 public final class Integrator {
 
@@ -34,6 +37,13 @@ public final class Integrator {
     private final Tolerance tolerance;
     private final StepHandler[] handlers;
     private final View view = new View();
+    private final StepInterrupter interrupter;
+    private final Cut cut;
+    private final double[] restartState;
+    /** The time at which the interrupter cut the last delivered step, NaN if it did not. */
+    private double cutTime = Double.NaN;
+    /** The state handed to the handlers' finish when the interrupter stopped the solve. */
+    private double[] stopState;
     private long accepted;
     private long rejected;
     /** Set after a restart at a jump time, until the next accepted step is delivered. */
@@ -48,11 +58,28 @@ public final class Integrator {
      * @param handlers  the handlers, called in this order after each accepted step
      */
     public Integrator(Stepper stepper, SolverOptions options, Tolerance tolerance, StepHandler... handlers) {
+        this(stepper, options, tolerance, null, handlers);
+    }
+
+    /**
+     * Prepares an integration whose steps an interrupter (events) examines before the handlers.
+     *
+     * @param stepper     the method's stepper for this solve
+     * @param options     the step-control settings
+     * @param tolerance   the error control
+     * @param interrupter sees each accepted step first and may cut it, stop or restart; may be null
+     * @param handlers    the handlers, called in this order after each accepted step
+     */
+    public Integrator(Stepper stepper, SolverOptions options, Tolerance tolerance, StepInterrupter interrupter,
+                      StepHandler... handlers) {
         this.stepper = stepper;
         this.options = options;
         this.tolerance = tolerance;
         this.handlers = handlers.clone();
         this.view.n = stepper.dimension();
+        this.interrupter = interrupter;
+        this.cut = interrupter == null ? null : new Cut(stepper.dimension());
+        this.restartState = interrupter == null ? null : new double[stepper.dimension()];
     }
 
     /**
@@ -74,14 +101,19 @@ public final class Integrator {
         if (bad >= 0) {
             throw new NonFiniteStateException("derivative", t0, Double.NaN, bad, f0[bad]);
         }
+        if (interrupter != null) {
+            interrupter.start(t0, stepper.state(), tEnd);
+        }
         for (StepHandler hd : handlers) {
             hd.start(t0, stepper.state(), tEnd);
         }
+        stopState = null;
         Breakpoints bps = new Breakpoints(t0, tEnd, dir, options.stepTimes(), options.jumpTimes());
         boolean fixed = !Double.isNaN(options.stepSize()) || !stepper.method().isAdaptive();
         double reached = fixed ? runFixed(t0, dir, bps) : runAdaptive(t0, tEnd, dir, bps);
+        double[] yEnd = stopState != null ? stopState : stepper.state();
         for (StepHandler hd : handlers) {
-            hd.finish(reached, stepper.state());
+            hd.finish(reached, yEnd);
         }
         return reached;
     }
@@ -119,7 +151,19 @@ public final class Integrator {
                 }
                 accepted++;
                 boolean hit = i == count;
-                if (!deliver(stepper.accept(), t, h, tNew, 0.0, hit)) {
+                boolean go = deliver(stepper.accept(), t, h, tNew, 0.0, hit);
+                if (!Double.isNaN(cutTime)) {
+                    if (!go) {
+                        return cutTime;
+                    }
+                    t = cutTime;
+                    restartAfterInterruption(t, tNew, hit && bps.isJump(bi), dir);
+                    if (t != tNew) {
+                        i--;                        // the same grid point again, from the cut
+                    }
+                    continue;
+                }
+                if (!go) {
                     return tNew;
                 }
                 t = tNew;
@@ -197,11 +241,23 @@ public final class Integrator {
             olderRatio = prevRatio;
             prevRatio = Math.max(ratio, 1e-4);
             lastRejected = false;
-            if (!deliver(stepper.accept(), t, hStep, tNew, ratio, hit)) {
+            boolean go = deliver(stepper.accept(), t, hStep, tNew, ratio, hit);
+            h = hStep * fac;
+            if (!Double.isNaN(cutTime)) {
+                if (!go) {
+                    return cutTime;
+                }
+                t = cutTime;
+                restartAfterInterruption(t, tNew, hit && bps.isJump(bi), dir);
+                if (hit && t == tNew && ++bi == bps.size()) {
+                    return t;
+                }
+                continue;
+            }
+            if (!go) {
                 return tNew;
             }
             t = tNew;
-            h = hStep * fac;
             if (hit) {
                 if (bps.isJump(bi)) {
                     restartAfterJump(t, dir);
@@ -219,7 +275,17 @@ public final class Integrator {
         pendingJump = true;
     }
 
-    /** Hands an accepted step to the handlers; false when one of them stops the solve. */
+    /** After an interruption the interrupter continued: the stepper restarts from its state. */
+    private void restartAfterInterruption(double t, double tNew, boolean atJump, double dir) {
+        double evalTime = atJump && t == tNew ? Math.nextAfter(t, dir * Double.POSITIVE_INFINITY) : t;
+        stepper.reset(t, restartState, evalTime);
+        pendingJump = true;
+    }
+
+    /**
+     * Hands an accepted step to the interrupter and the handlers; false when one of them stops the
+     * solve. Sets {@link #cutTime} (NaN when the step stands).
+     */
     private boolean deliver(StepInterpolator step, double t, double h, double tNew, double ratio, boolean clipped) {
         view.step = step;
         view.start = t;
@@ -229,9 +295,37 @@ public final class Integrator {
         view.clipped = clipped;
         view.afterJump = pendingJump;
         pendingJump = false;
+        cutTime = Double.NaN;
+        StepInterpolator seen = view;
+        if (interrupter != null) {
+            double tc = interrupter.examine(view);
+            if (!Double.isNaN(tc)) {
+                if (!(h * (tc - t) > 0 && h * (tc - tNew) <= 0)) {
+                    throw new IllegalStateException("the step interrupter cut the step [" + t + ", " + tNew
+                            + "] at t=" + tc + ", outside (t, t + h]");
+                }
+                cutTime = tc;
+                if (tc != tNew) {
+                    cut.set(view, tc);
+                    seen = cut;
+                }
+            }
+        }
         boolean go = true;
         for (StepHandler hd : handlers) {
-            go &= hd.handleStep(view);
+            go &= hd.handleStep(seen);
+        }
+        if (!Double.isNaN(cutTime)) {
+            if (seen == cut) {
+                System.arraycopy(cut.endState, 0, restartState, 0, restartState.length);
+            } else {
+                System.arraycopy(view.endState(), 0, restartState, 0, restartState.length);
+            }
+            boolean more = interrupter.resume(cutTime, restartState);
+            if (!more || !go) {
+                stopState = restartState;
+                return false;
+            }
         }
         return go;
     }
@@ -319,6 +413,55 @@ public final class Integrator {
         @Override public void coefficients(double[] dst, int offset) { step.coefficients(dst, offset); }
         @Override public int stageCount() { return step.stageCount(); }
         @Override public long stageEvaluation(int i) { return step.stageEvaluation(i); }
+    }
+
+    /**
+     * A step cut short at {@code tc}: the same interpolant restricted to {@code [t, tc]}, its
+     * power-basis coefficients rescaled to {@code θ' = (t_out - t) / (tc - t)}
+     * ({@code P'_q = s^q P_q}, {@code s = (tc - t) / h}). It exposes no stages: they are those of the
+     * full step, which a replaying gradient method could not use.
+     */
+    private static final class Cut implements StepInterpolator {
+        final double[] endState;
+        View full;
+        double end;
+
+        Cut(int n) {
+            endState = new double[n];
+        }
+
+        void set(View step, double tc) {
+            full = step;
+            end = tc;
+            step.state(tc, endState);
+        }
+
+        @Override public int dimension() { return full.n; }
+        @Override public double startTime() { return full.start; }
+        @Override public double endTime() { return end; }
+        @Override public double stepSize() { return end - full.start; }
+        @Override public double errorRatio() { return full.ratio; }
+        @Override public boolean afterJump() { return full.afterJump; }
+        @Override public double[] startState() { return full.startState(); }
+        @Override public double[] endState() { return endState; }
+        @Override public void state(double t, double[] out) { full.state(t, out); }
+        @Override public void derivative(double t, double[] out) { full.derivative(t, out); }
+        @Override public int degree() { return full.degree(); }
+
+        @Override
+        public void coefficients(double[] dst, int offset) {
+            full.coefficients(dst, offset);
+            int n = full.n;
+            double s = (end - full.start) / full.h;
+            double scale = 1.0;
+            for (int q = 1; q <= full.degree(); q++) {
+                scale *= s;
+                int base = offset + q * n;
+                for (int i = 0; i < n; i++) {
+                    dst[base + i] *= scale;
+                }
+            }
+        }
     }
 
     /** The breakpoints inside {@code (t0, tEnd)} in the direction of integration, then {@code tEnd}. */

@@ -3,7 +3,8 @@ package dev.neuralode.solvers.step;
 /**
  * Sees a solve step by step: once at the start, once per accepted step with the step's interpolant,
  * once at the end. Outputs at requested times, dense output and the step trace are handlers; so
- * are progress loggers and custom stopping rules (events will be another).
+ * are progress loggers and custom stopping rules. Events are the one {@link StepInterrupter}, which
+ * sees each step before the handlers and may cut it short.
  *
  * <pre>{@code
  * StepHandler stopAtZero = step -> step.endState()[0] > 0;   // continue while y0 > 0
