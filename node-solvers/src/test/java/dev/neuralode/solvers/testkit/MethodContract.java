@@ -38,7 +38,9 @@ import java.util.Locale;
  *   <li>{@link #checkDenseOutputOrder}: the interpolant of one step from the exact solution is
  *       locally of order {@code denseOrder + 1};</li>
  *   <li>{@link #checkAnalyticProblem}: the {@link TestProblems#analytic()} problems are solved to
- *       a tolerance set by the method's order, forwards and backwards, with interior outputs.</li>
+ *       a tolerance set by the method's order, forwards and backwards, with interior outputs;</li>
+ *   <li>{@link #checkStiffProblem}, for a method that says it is implicit: the
+ *       {@link TestProblems#stiff()} problems solved accurately in few steps.</li>
  * </ul>
  * Stateless and thread-safe; the checks allocate (they are tests).
  */
@@ -82,6 +84,11 @@ public final class MethodContract {
         for (TestProblems.Problem p : TestProblems.analytic()) {
             checkAnalyticProblem(method, p, true);
             checkAnalyticProblem(method, p, false);
+        }
+        if (method.isImplicit()) {
+            for (TestProblems.Problem p : TestProblems.stiff()) {
+                checkStiffProblem(method, p);
+            }
         }
     }
 
@@ -511,6 +518,45 @@ public final class MethodContract {
             }
         }
         require(sol.stats().acceptedSteps() > 0, method.name(), where + ": no step was accepted");
+    }
+
+    /**
+     * Checks an implicit method on a stiff problem with an exact solution: solved forwards with
+     * {@code rtol = 1e-6} (order ≥ 4) or {@code 1e-4}, {@code atol = rtol/1000}, outputs at 7 equally
+     * spaced times that are also step times (in the smooth phase of a stiff problem the steps are long
+     * and an interpolant's error is not what the error control bounds), every output within
+     * {@code |y_j − exact_j| / (1 + |exact_j|) < 100 rtol}, in at most 2000 steps (an explicit method
+     * would need more than 10⁶ on either of {@link TestProblems#stiff()}).
+     *
+     * @param method  the method; should say {@link Method#isImplicit()}
+     * @param problem the problem, for example {@link TestProblems#PROTHERO_ROBINSON}
+     * @throws AssertionError naming the problem, the time, the component or the step count
+     */
+    public static void checkStiffProblem(Method method, TestProblems.Problem problem) {
+        int m = 7;
+        double[] times = new double[m];
+        for (int i = 0; i < m; i++) {
+            times[i] = problem.t0() + (problem.t1() - problem.t0()) * i / (m - 1.0);
+        }
+        double[] y0 = problem.exact(problem.t0());
+        double rtol = method.order() >= 4 ? 1e-6 : 1e-4;
+        double tol = 100 * rtol;
+        OdeSolution sol;
+        try {
+            sol = OdeSolvers.solve(problem.system(), y0, times, SolverOptions.builder().method(method).rtol(rtol)
+                    .atol(rtol * 1e-3).stepTimes(times).maxSteps(2000).build());
+        } catch (dev.neuralode.core.OdeSolveException e) {
+            throw new AssertionError(method.name() + ": stiff problem " + problem.name() + " failed: " + e.getMessage(), e);
+        }
+        for (int i = 1; i < m; i++) {
+            double[] ex = problem.exact(times[i]);
+            double[] got = sol.state(i);
+            for (int j = 0; j < ex.length; j++) {
+                double err = Math.abs(got[j] - ex[j]) / (1 + Math.abs(ex[j]));
+                require(err < tol, method.name(), "stiff problem " + problem.name() + ": at t = " + times[i]
+                        + " component " + j + " is " + got[j] + ", exact " + ex[j] + " (scaled error " + err + ")");
+            }
+        }
     }
 
     // ------------------------------------------------------------------ registry
