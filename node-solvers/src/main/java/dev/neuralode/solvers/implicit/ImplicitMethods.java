@@ -11,6 +11,8 @@ import java.util.List;
  *   <tr><th>name</th><th>order</th><th>use</th></tr>
  *   <tr><td>{@code rosenbrock23}</td><td>2(3)</td><td>loose tolerances (rtol ≥ 1e-4), cheap steps</td></tr>
  *   <tr><td>{@code rodas5p}</td><td>5(4)</td><td>the default stiff method, rtol 1e-4 .. 1e-10</td></tr>
+ *   <tr><td>{@code kvaerno5}</td><td>5(4)</td><td>ESDIRK with Newton: reuses its Jacobian across steps
+ *       (large systems with expensive Jacobians)</td></tr>
  * </table>
  */
 public final class ImplicitMethods {
@@ -29,16 +31,42 @@ public final class ImplicitMethods {
      */
     public static final RosenbrockTableau RODAS5P = rodas5p();
 
+    /**
+     * Kværnø's ESDIRK 5(4): A. Kværnø, <i>Singly diagonally implicit Runge–Kutta methods with an explicit
+     * first stage</i>, BIT 44 (2004) 489–502; 7 stages, {@code γ = 0.26}, stiffly accurate and
+     * L-stable, the order-4 embedded solution being the sixth stage; simplified Newton on the stages
+     * ({@link EsdirkTableau}). Coefficients as tabulated in OrdinaryDiffEq.jl's {@code Kvaerno5Tableau}.
+     */
+    public static final EsdirkTableau KVAERNO5 = kvaerno5();
+
     private ImplicitMethods() {
+    }
+
+    private static EsdirkTableau kvaerno5() {
+        double g = 0.26;
+        double[] row6 = {0.13855640231268224, 0, -0.04245337201752043, 0.02446657898003141, 0.61943039072480676, g, 0};
+        double[] row7 = {0.13659751177640291, 0, -0.05496908796538376, -0.04118626728321046, 0.62993304899016403,
+            0.06962479448202728, g};
+        double[][] a = {
+            {0},
+            {g, g},
+            {0.13, 0.84033320996790809, g},
+            {0.22371961478320505, 0.47675532319799699, -0.06470895363112615, g},
+            {0.16648564323248321, 0.10450018841591720, 0.03631482272098715, -0.13090704451073998, g},
+            row6,
+            row7,
+        };
+        double[] c = {0, 2 * g, 1.230333209967908, 0.895765984350076, 0.436393609858648, 1, 1};
+        return new EsdirkTableau("kvaerno5", 5, 4, a, row7, row6, c);
     }
 
     /**
      * Every built-in implicit method, in registry order.
      *
-     * @return {@code rosenbrock23, rodas5p}
+     * @return {@code rosenbrock23, rodas5p, kvaerno5}
      */
     public static List<dev.neuralode.solvers.step.Method> all() {
-        return List.of(ROSENBROCK23, RODAS5P);
+        return List.of(ROSENBROCK23, RODAS5P, KVAERNO5);
     }
 
     private static RosenbrockTableau rodas5p() {

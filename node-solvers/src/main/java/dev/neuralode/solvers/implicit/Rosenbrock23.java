@@ -74,7 +74,7 @@ public final class Rosenbrock23 implements Method {
     }
 
     /** The stepper. */
-    private static final class Worker extends RosenbrockStepper {
+    private static final class Worker extends ImplicitStepper {
         private final double[] k1;
         private final double[] k2;
         private final double[] k3;
@@ -91,7 +91,7 @@ public final class Rosenbrock23 implements Method {
         }
 
         @Override
-        void stages() {
+        boolean stages() {
             final double hd = h * D;
             for (int i = 0; i < n; i++) {
                 k1[i] = f0[i] + hd * dfdt[i];
@@ -120,6 +120,7 @@ public final class Rosenbrock23 implements Method {
             for (int i = 0; i < n; i++) {
                 err[i] = h6 * (k1[i] - 2.0 * k2[i] + k3[i]);
             }
+            return true;
         }
 
         @Override

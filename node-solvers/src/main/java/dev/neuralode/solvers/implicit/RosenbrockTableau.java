@@ -226,7 +226,7 @@ public final class RosenbrockTableau implements Method {
     }
 
     /** The stepper of a tableau. */
-    private static final class Worker extends RosenbrockStepper {
+    private static final class Worker extends ImplicitStepper {
         private final RosenbrockTableau tab;
         private final double[][] u;
         private final double[] ytmp;
@@ -241,7 +241,7 @@ public final class RosenbrockTableau implements Method {
         }
 
         @Override
-        void stages() {
+        boolean stages() {
             final int s = tab.s;
             final double hg = h * tab.gamma;
             final double invH = 1.0 / h;
@@ -300,6 +300,7 @@ public final class RosenbrockTableau implements Method {
                     err[i] += ej * uj[i];
                 }
             }
+            return true;
         }
 
         @Override

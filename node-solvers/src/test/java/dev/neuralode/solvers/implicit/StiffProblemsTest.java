@@ -39,16 +39,24 @@ class StiffProblemsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock23", "rodas5p"})
+    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5"})
     void robertsonToOneE5(String method) {
         OdeSolution s = solve(StiffProblems.ROBER, new double[] {1, 0, 0}, 1e5, method, 1e-6, 1e-12);
         double[] y = s.state(1);
         assertThat(StiffProblems.digits(y, ROBER_1E5)).as("%s digits %s", method, s.stats()).isGreaterThan(
-                method.equals("rodas5p") ? 6.0 : 4.0);
+                method.equals("rosenbrock23") ? 4.0 : method.equals("kvaerno5") ? 5.5 : 6.0);
         assertThat(y[0] + y[1] + y[2]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(s.stats().jacobianEvaluations()).isPositive();
         assertThat(s.stats().factorizations()).isGreaterThanOrEqualTo(s.stats().jacobianEvaluations());
-        assertThat(s.stats().acceptedSteps()).isLessThan(method.equals("rodas5p") ? 400 : 5000);
+        assertThat(s.stats().acceptedSteps()).isLessThan(method.equals("rosenbrock23") ? 5000 : 600);
+        if (method.equals("kvaerno5")) {
+            // Newton keeps its Jacobian across steps; Rosenbrock methods form one per step
+            assertThat(s.stats().newtonIterations()).isPositive();
+            assertThat(s.stats().jacobianEvaluations()).isLessThan(s.stats().acceptedSteps());
+        } else {
+            // one Jacobian per point the solve stood on, kept across that point's rejected attempts
+            assertThat(s.stats().jacobianEvaluations()).isEqualTo(s.stats().acceptedSteps());
+        }
     }
 
     @Test
@@ -66,19 +74,19 @@ class StiffProblemsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock23", "rodas5p"})
+    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5"})
     void hires(String method) {
         OdeSolution s = solve(StiffProblems.HIRES, StiffProblems.HIRES_Y0, 321.8122, method, 1e-7, 1e-9);
         assertThat(StiffProblems.digits(s.state(1), HIRES_END)).as("%s %s", method, s.stats())
-                .isGreaterThan(method.equals("rodas5p") ? 5.0 : 3.0);
+                .isGreaterThan(method.equals("rosenbrock23") ? 3.0 : 5.0);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock23", "rodas5p"})
+    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5"})
     void vanDerPolMu1e3(String method) {
         OdeSolution s = solve(StiffProblems.vanDerPol(1e-6), new double[] {2, -2.0 / 3}, 2, method, 1e-7, 1e-7);
         assertThat(StiffProblems.digits(s.state(1), VDP_END)).as("%s %s", method, s.stats())
-                .isGreaterThan(method.equals("rodas5p") ? 5.0 : 3.0);
+                .isGreaterThan(method.equals("rosenbrock23") ? 3.0 : 5.0);
     }
 
     @Test
@@ -91,11 +99,11 @@ class StiffProblemsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock23", "rodas5p"})
+    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5"})
     void oregonator(String method) {
         OdeSolution s = solve(StiffProblems.OREGO, new double[] {1, 2, 3}, 360, method, 1e-7, 1e-9);
         assertThat(StiffProblems.digits(s.state(1), OREGO_END)).as("%s %s", method, s.stats())
-                .isGreaterThan(method.equals("rodas5p") ? 4.5 : 2.5);
+                .isGreaterThan(method.equals("rosenbrock23") ? 2.5 : 4.5);
     }
 
     @Test
@@ -105,7 +113,7 @@ class StiffProblemsTest {
                 SolverOptions.builder().method("dopri5").rtol(1e-6).atol(1e-10).maxSteps(100_000).build()))
                 .isInstanceOfSatisfying(MaxStepsExceededException.class, e -> {
                     assertThat(e.looksStiff()).isTrue();
-                    assertThat(e.getMessage()).contains("looks stiff", "rosenbrock23", "rodas5p", "dopri5's stability limit")
+                    assertThat(e.getMessage()).contains("looks stiff", "rosenbrock23", "rodas5p", "kvaerno5", "dopri5's stability limit")
                             .doesNotContain("raise maxSteps");
                 });
     }

@@ -9,16 +9,21 @@ import dev.neuralode.solvers.step.Stepper;
 import dev.neuralode.solvers.step.Tolerance;
 
 /**
- * What every Rosenbrock stepper shares: the current point, the Jacobian and {@code ∂f/∂t} at it
- * (formed once per accepted point, kept across rejected attempts), the iteration matrix
- * {@code I − hγJ} (refactored only when {@code hγ} changes), the proposal and its error, the counters,
- * and the interpolant view. A subclass computes the stages ({@link #stages}) and the interpolant's
- * power-basis coefficients ({@link #buildCoefficients}).
+ * What every implicit stepper shares: the current point, the Jacobian (and {@code ∂f/∂t} for
+ * Rosenbrock methods), the iteration matrix {@code I − hγJ} (refactored only when {@code hγ} or
+ * {@code J} changes), the proposal and its error, the counters, and the interpolant view. A subclass
+ * computes the stages ({@link #stages}) and the interpolant's power-basis coefficients
+ * ({@link #buildCoefficients}).
+ *
+ * <p>Jacobian policy: Rosenbrock methods need {@code J} at the step's start ({@code refreshEachStep}),
+ * formed once per accepted point and kept across rejected attempts. Newton-based methods keep
+ * {@code J} across steps and form it anew only when the Newton iteration fails with a Jacobian from
+ * an earlier point (then the attempt is repeated with the fresh one), as RADAU5 and CVODE do.
  *
  * <p>An accepted step is committed lazily (at the next attempt or reset), so the interpolant stays
  * a view of the step's own buffers while the handlers read it.
  */
-abstract class RosenbrockStepper implements Stepper {
+abstract class ImplicitStepper implements Stepper {
 
     /** Consecutive singular iteration matrices tolerated before giving up. */
     static final int MAX_SINGULAR = 12;
@@ -38,6 +43,8 @@ abstract class RosenbrockStepper implements Stepper {
     final double[] dfdt;
     final double gamma;
     final boolean fsal;
+    final boolean refreshEachStep;
+    final boolean needsTimeDerivative;
 
     double t;
     double[] y;
@@ -59,7 +66,16 @@ abstract class RosenbrockStepper implements Stepper {
     double tOne;
     boolean pending;
     boolean jacobianReady;
+    /** Whether the Jacobian was formed at the current point (not carried over from an earlier one). */
+    boolean jacobianFresh;
     boolean singular;
+    /** Whether the last attempt's Newton iteration failed (even with a fresh Jacobian). */
+    boolean newtonFailed;
+    int newtonFailRun;
+    /** Set by a Newton method whose accepted step converged slowly: form J anew at the next point. */
+    boolean slowConvergence;
+    long newtonIterations;
+    long newtonFailures;
     int singularRun;
     Tolerance tolerance;
 
@@ -71,7 +87,12 @@ abstract class RosenbrockStepper implements Stepper {
     long njac;
     private final View view = new View();
 
-    RosenbrockStepper(Method method, OdeSystem f, int n, double gamma, boolean fsal, int degree) {
+    ImplicitStepper(Method method, OdeSystem f, int n, double gamma, boolean fsal, int degree) {
+        this(method, f, n, gamma, fsal, degree, true, true);
+    }
+
+    ImplicitStepper(Method method, OdeSystem f, int n, double gamma, boolean fsal, int degree,
+                    boolean refreshEachStep, boolean needsTimeDerivative) {
         if (f == null) {
             throw new IllegalArgumentException(method.name() + ": the ODE system must not be null");
         }
@@ -83,6 +104,8 @@ abstract class RosenbrockStepper implements Stepper {
         this.n = n;
         this.gamma = gamma;
         this.fsal = fsal;
+        this.refreshEachStep = refreshEachStep;
+        this.needsTimeDerivative = needsTimeDerivative;
         this.degree = degree;
         this.jac = new JacobianEvaluator(f, n);
         this.matrix = new IterationMatrix(n);
@@ -123,6 +146,8 @@ abstract class RosenbrockStepper implements Stepper {
         jacobianReady = false;
         matrix.invalidate();
         singularRun = 0;
+        newtonFailRun = 0;
+        newtonFailed = false;
     }
 
     @Override
@@ -161,7 +186,8 @@ abstract class RosenbrockStepper implements Stepper {
 
     @Override
     public final SolverStats stats(long accepted, long rejected) {
-        return new SolverStats(evaluations(), accepted, rejected, njac, matrix.factorizations(), 0, 0);
+        return new SolverStats(evaluations(), accepted, rejected, njac, matrix.factorizations(), newtonIterations,
+                newtonFailures);
     }
 
     final void ensureF0() {
@@ -190,8 +216,11 @@ abstract class RosenbrockStepper implements Stepper {
             f0Ready = false;
         }
         f1Ready = false;
-        jacobianReady = false;
-        matrix.invalidate();
+        jacobianFresh = false;
+        if (refreshEachStep || slowConvergence) {
+            jacobianReady = false;
+            matrix.invalidate();
+        }
     }
 
     @Override
@@ -203,39 +232,80 @@ abstract class RosenbrockStepper implements Stepper {
         tOne = toJump ? Math.nextAfter(end, t) : end;
         coeffReady = false;
         f1Ready = false;
+        newtonFailed = false;
+        slowConvergence = false;
         ensureF0();
         if (!jacobianReady) {
-            jac.jacobian(evalTime, y, f0, h, tolerance, dfdy);
-            jac.timeDerivative(evalTime, y, f0, tOne, dfdt);
-            njac++;
-            jacobianReady = true;
-            matrix.invalidate();
+            formJacobian();
         }
+        if (!factor()) {
+            return;
+        }
+        boolean ok = stages();
+        if (!ok) {
+            newtonFailures++;
+        }
+        if (!ok && !jacobianFresh) {
+            formJacobian();              // slow or failed Newton with an old Jacobian: retry with a fresh one
+            if (!factor()) {
+                return;
+            }
+            ok = stages();
+            if (!ok) {
+                newtonFailures++;
+            }
+        }
+        if (ok) {
+            newtonFailRun = 0;
+            return;
+        }
+        newtonFailed = true;
+        if (++newtonFailRun >= MAX_SINGULAR) {
+            throw new NewtonConvergenceException(method.name(), t, h, newtonFailRun);
+        }
+        java.util.Arrays.fill(y1, Double.NaN);
+    }
+
+    private void formJacobian() {
+        jac.jacobian(evalTime, y, f0, h, tolerance, dfdy);
+        if (needsTimeDerivative) {
+            jac.timeDerivative(evalTime, y, f0, tOne, dfdt);
+        }
+        njac++;
+        jacobianReady = true;
+        jacobianFresh = true;
+        matrix.invalidate();
+    }
+
+    /** Factors I − hγJ; on a singular matrix marks the attempt failed (or throws after too many). */
+    private boolean factor() {
         singular = !matrix.factor(dfdy, h * gamma);
         if (singular) {
             if (++singularRun >= MAX_SINGULAR) {
                 throw new SingularIterationMatrixException(method.name(), t, h, matrix.singularPivot(), singularRun);
             }
             java.util.Arrays.fill(y1, Double.NaN);   // a fixed-step driver sees a non-finite proposal
-            return;
+            return false;
         }
         singularRun = 0;
-        stages();
+        return true;
     }
 
     /**
      * Computes the stages of a step of size {@link #h} from {@code (t, y)} with {@code f0}, the
      * Jacobian and the factored matrix ready; writes {@link #y1} and {@link #err}; FSAL methods also
      * write {@link #f1} and set {@link #f1Ready}.
+     *
+     * @return {@code false} if a Newton iteration failed to converge (Rosenbrock methods: always true)
      */
-    abstract void stages();
+    abstract boolean stages();
 
     /** Writes the interpolant's coefficients {@code P_0 .. P_degree} into {@link #coeff}. */
     abstract void buildCoefficients();
 
     @Override
     public final double errorRatio(Tolerance tol) {
-        if (singular) {
+        if (singular || newtonFailed) {
             return SINGULAR_RATIO;
         }
         return tol.ratio(err, y, y1, scratch);
@@ -251,6 +321,9 @@ abstract class RosenbrockStepper implements Stepper {
         if (singular) {
             throw new SingularIterationMatrixException(method.name(), t, h, matrix.singularPivot(), singularRun);
         }
+        if (newtonFailed) {
+            throw new NewtonConvergenceException(method.name(), t, h, newtonFailRun);
+        }
         int bad = NonFiniteStateException.firstNonFinite(y1);
         if (bad >= 0) {
             throw new NonFiniteStateException("state", tEnd, h, bad, y1[bad]);
@@ -263,7 +336,7 @@ abstract class RosenbrockStepper implements Stepper {
 
     @Override
     public final int worstComponent(Tolerance tol) {
-        if (singular) {
+        if (singular || newtonFailed) {
             return -1;
         }
         int best = -1;
