@@ -47,11 +47,16 @@ PROBLEMS = [
     ("OREGO", orego, [1.0, 2.0, 3.0], 360.0, 1e-12, 1e-14),
 ]
 
-for name, f, y0, t1, rtol, atol in PROBLEMS:
-    out = []
-    for method in ("Radau", "LSODA"):
-        s = solve_ivp(f, (0.0, t1), y0, method=method, rtol=rtol, atol=atol)
-        out.append(s.y[:, -1])
-        print(f"{name:14s} {method:6s} success={s.success} nfev={s.nfev}", " ".join(repr(float(v)) for v in s.y[:, -1]))
-    a, b = out
-    print(f"{name:14s} max mixed difference {np.max(np.abs(a - b) / (1 + np.abs(b))):.3e}")
+def main():
+  for name, f, y0, t1, rtol, atol in PROBLEMS:
+      out = []
+      for method in ("Radau", "LSODA"):
+          s = solve_ivp(f, (0.0, t1), y0, method=method, rtol=rtol, atol=atol)
+          out.append(s.y[:, -1])
+          print(f"{name:14s} {method:6s} success={s.success} nfev={s.nfev}", " ".join(repr(float(v)) for v in s.y[:, -1]))
+      a, b = out
+      print(f"{name:14s} max mixed difference {np.max(np.abs(a - b) / (1 + np.abs(b))):.3e}")
+
+
+if __name__ == "__main__":
+    main()
