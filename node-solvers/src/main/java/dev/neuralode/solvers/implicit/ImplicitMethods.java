@@ -13,6 +13,7 @@ import java.util.List;
  *   <tr><td>{@code rodas5p}</td><td>5(4)</td><td>the default stiff method, rtol 1e-4 .. 1e-10</td></tr>
  *   <tr><td>{@code kvaerno5}</td><td>5(4)</td><td>ESDIRK with Newton: reuses its Jacobian across steps
  *       (large systems with expensive Jacobians)</td></tr>
+ *   <tr><td>{@code radau5}</td><td>5(3)</td><td>tight tolerances (rtol ≤ 1e-8), very stiff problems</td></tr>
  * </table>
  */
 public final class ImplicitMethods {
@@ -39,6 +40,9 @@ public final class ImplicitMethods {
      */
     public static final EsdirkTableau KVAERNO5 = kvaerno5();
 
+    /** Hairer and Wanner's RADAU5, Radau IIA of order 5 ({@link Radau5}). */
+    public static final Radau5 RADAU5 = new Radau5();
+
     private ImplicitMethods() {
     }
 
@@ -63,10 +67,10 @@ public final class ImplicitMethods {
     /**
      * Every built-in implicit method, in registry order.
      *
-     * @return {@code rosenbrock23, rodas5p, kvaerno5}
+     * @return {@code rosenbrock23, rodas5p, kvaerno5, radau5}
      */
     public static List<dev.neuralode.solvers.step.Method> all() {
-        return List.of(ROSENBROCK23, RODAS5P, KVAERNO5);
+        return List.of(ROSENBROCK23, RODAS5P, KVAERNO5, RADAU5);
     }
 
     private static RosenbrockTableau rodas5p() {

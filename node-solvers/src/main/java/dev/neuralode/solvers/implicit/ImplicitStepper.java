@@ -85,6 +85,8 @@ abstract class ImplicitStepper implements Stepper {
 
     long nfe;
     long njac;
+    /** Incremented whenever {@link #dfdy} changes (subclasses with matrices of their own refactor then). */
+    long jacobianVersion;
     private final View view = new View();
 
     ImplicitStepper(Method method, OdeSystem f, int n, double gamma, boolean fsal, int degree) {
@@ -148,6 +150,11 @@ abstract class ImplicitStepper implements Stepper {
         singularRun = 0;
         newtonFailRun = 0;
         newtonFailed = false;
+        onReset();
+    }
+
+    /** Called at the end of {@link #reset}: a subclass forgets what it carried over from earlier steps. */
+    void onReset() {
     }
 
     @Override
@@ -272,6 +279,7 @@ abstract class ImplicitStepper implements Stepper {
             jac.timeDerivative(evalTime, y, f0, tOne, dfdt);
         }
         njac++;
+        jacobianVersion++;
         jacobianReady = true;
         jacobianFresh = true;
         matrix.invalidate();

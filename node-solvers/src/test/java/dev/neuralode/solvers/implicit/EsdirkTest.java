@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * kvaerno5's coefficients by Butcher's order conditions (they hold for implicit Runge–Kutta matrices
+ * kvaerno5's and radau5's coefficients by Butcher's order conditions (they hold for implicit Runge–Kutta matrices
  * as for explicit ones), and its Newton iteration's failure handling: a diverging iteration rejects
  * the step and retries smaller; at a fixed step it is an error naming t and h.
  */
@@ -97,5 +97,43 @@ class EsdirkTest {
         assertThat(s.stats().jacobianEvaluations()).isPositive().isLessThan(s.stats().acceptedSteps() / 2);
         assertThat(s.stats().newtonIterations()).isGreaterThanOrEqualTo(6 * s.stats().totalSteps());
         assertThat(StiffProblems.digits(s.state(1), StiffProblemsTest.HIRES_END)).isGreaterThan(5.0);
+    }
+
+    @Test
+    void radau5IsOfOrderFiveAndItsTransformationBlockDiagonalisesTheInverse() {
+        Radau5 r = ImplicitMethods.RADAU5;
+        double[][] a = r.a();
+        double[] b = a[2].clone();           // stiffly accurate: b is the last row
+        for (int p = 1; p <= 5; p++) {
+            assertThat(OrderConditions.worstResidual(a, b, p)).as("order %d", p).isLessThan(1e-13);
+        }
+        assertThat(OrderConditions.worstResidual(a, b, 6)).isGreaterThan(1e-6);
+        double[][] inv = RosenbrockCoefficientsTest.invertLower(new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+        // T⁻¹ A⁻¹ T = [[γ, 0, 0], [0, α, −β], [0, β, α]]  ⇔  A T D = T with D that block matrix
+        double[] e = r.inverseEigenvalues();
+        double[][] d = {{e[0], 0, 0}, {0, e[1], -e[2]}, {0, e[2], e[1]}};
+        double[][] t = r.t();
+        double[][] atd = RosenbrockCoefficientsTest.multiply(RosenbrockCoefficientsTest.multiply(a, t), d);
+        double[][] tti = RosenbrockCoefficientsTest.multiply(t, r.tInverse());
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                assertThat(atd[i][j]).as("(A T D)_%d%d", i, j).isCloseTo(t[i][j], org.assertj.core.data.Offset.offset(1e-14));
+                assertThat(tti[i][j]).as("(T T^-1)_%d%d", i, j).isCloseTo(inv[i][j], org.assertj.core.data.Offset.offset(1e-14));
+            }
+        }
+        double sum = 0;
+        for (int j = 0; j < 3; j++) {
+            sum += a[0][j];
+        }
+        assertThat(sum).isCloseTo(r.c()[0], org.assertj.core.data.Offset.offset(1e-15));
+    }
+
+    @Test
+    void radau5KeepsItsJacobianAndCountsNewton() {
+        OdeSolution s = OdeSolvers.solve(StiffProblems.HIRES, StiffProblems.HIRES_Y0, new double[] {0, 321.8122},
+                SolverOptions.builder().method("radau5").rtol(1e-8).atol(1e-10).build());
+        assertThat(s.stats().jacobianEvaluations()).isPositive().isLessThan(s.stats().acceptedSteps() / 2);
+        assertThat(s.stats().newtonIterations()).isGreaterThanOrEqualTo(s.stats().totalSteps());
+        assertThat(StiffProblems.digits(s.state(1), StiffProblemsTest.HIRES_END)).isGreaterThan(7.0);
     }
 }

@@ -39,7 +39,7 @@ class StiffProblemsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5"})
+    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5", "radau5"})
     void robertsonToOneE5(String method) {
         OdeSolution s = solve(StiffProblems.ROBER, new double[] {1, 0, 0}, 1e5, method, 1e-6, 1e-12);
         double[] y = s.state(1);
@@ -49,7 +49,7 @@ class StiffProblemsTest {
         assertThat(s.stats().jacobianEvaluations()).isPositive();
         assertThat(s.stats().factorizations()).isGreaterThanOrEqualTo(s.stats().jacobianEvaluations());
         assertThat(s.stats().acceptedSteps()).isLessThan(method.equals("rosenbrock23") ? 5000 : 600);
-        if (method.equals("kvaerno5")) {
+        if (method.equals("kvaerno5") || method.equals("radau5")) {
             // Newton keeps its Jacobian across steps; Rosenbrock methods form one per step
             assertThat(s.stats().newtonIterations()).isPositive();
             assertThat(s.stats().jacobianEvaluations()).isLessThan(s.stats().acceptedSteps());
@@ -66,6 +66,15 @@ class StiffProblemsTest {
     }
 
     @Test
+    void radau5AtTightToleranceConfirmsTheScipyReferences() {
+        // our own Radau IIA at rtol 1e-10 as the second independent check of the stored references
+        OdeSolution r = solve(StiffProblems.ROBER, new double[] {1, 0, 0}, 1e5, "radau5", 1e-10, 1e-16);
+        assertThat(StiffProblems.digits(r.state(1), ROBER_1E5)).isGreaterThan(12.0);
+        OdeSolution v = solve(StiffProblems.vanDerPol(1e-6), new double[] {2, -2.0 / 3}, 2, "radau5", 1e-10, 1e-12);
+        assertThat(StiffProblems.digits(v.state(1), VDP_END)).isGreaterThan(12.0);
+    }
+
+    @Test
     void rodas5pAtTightToleranceAgreesWithTheReferenceTo1e10() {
         OdeSolution s = solve(StiffProblems.ROBER, new double[] {1, 0, 0}, 1e5, "rodas5p", 1e-12, 1e-20);
         assertThat(StiffProblems.mixedError(s.state(1), ROBER_1E5)).isLessThan(1e-10);
@@ -74,7 +83,7 @@ class StiffProblemsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5"})
+    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5", "radau5"})
     void hires(String method) {
         OdeSolution s = solve(StiffProblems.HIRES, StiffProblems.HIRES_Y0, 321.8122, method, 1e-7, 1e-9);
         assertThat(StiffProblems.digits(s.state(1), HIRES_END)).as("%s %s", method, s.stats())
@@ -82,7 +91,7 @@ class StiffProblemsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5"})
+    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5", "radau5"})
     void vanDerPolMu1e3(String method) {
         OdeSolution s = solve(StiffProblems.vanDerPol(1e-6), new double[] {2, -2.0 / 3}, 2, method, 1e-7, 1e-7);
         assertThat(StiffProblems.digits(s.state(1), VDP_END)).as("%s %s", method, s.stats())
@@ -99,7 +108,7 @@ class StiffProblemsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5"})
+    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5", "radau5"})
     void oregonator(String method) {
         OdeSolution s = solve(StiffProblems.OREGO, new double[] {1, 2, 3}, 360, method, 1e-7, 1e-9);
         assertThat(StiffProblems.digits(s.state(1), OREGO_END)).as("%s %s", method, s.stats())
@@ -113,7 +122,7 @@ class StiffProblemsTest {
                 SolverOptions.builder().method("dopri5").rtol(1e-6).atol(1e-10).maxSteps(100_000).build()))
                 .isInstanceOfSatisfying(MaxStepsExceededException.class, e -> {
                     assertThat(e.looksStiff()).isTrue();
-                    assertThat(e.getMessage()).contains("looks stiff", "rosenbrock23", "rodas5p", "kvaerno5", "dopri5's stability limit")
+                    assertThat(e.getMessage()).contains("looks stiff", "rosenbrock23", "rodas5p", "kvaerno5", "radau5", "dopri5's stability limit")
                             .doesNotContain("raise maxSteps");
                 });
     }
