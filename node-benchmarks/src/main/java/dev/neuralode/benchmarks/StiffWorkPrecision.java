@@ -37,10 +37,10 @@ public final class StiffWorkPrecision {
     /**
      * Prints the table.
      *
-     * @param args optional method names (default rosenbrock23 rodas5p kvaerno5)
+     * @param args optional method names (default rosenbrock23 rodas5p kvaerno5 radau5)
      */
     public static void main(String[] args) {
-        String[] methods = args.length == 0 ? new String[] {"rosenbrock23", "rodas5p", "kvaerno5"} : args;
+        String[] methods = args.length == 0 ? new String[] {"rosenbrock23", "rodas5p", "kvaerno5", "radau5"} : args;
         Problem[] problems = {
             new Problem("ROBER [0, 1e5]", (t, y, d) -> {
                 d[0] = -0.04 * y[0] + 1e4 * y[1] * y[2];
