@@ -79,6 +79,18 @@ final class StiffProblems {
         d[2] = 0.161 * (y[0] - y[2]);
     };
 
+    /** E5 (Hairer, Wanner II §IV.10), y(0) = (1.76e-3, 0, 0, 0); needs atol ≈ 1e-24. */
+    static final OdeSystem E5 = (t, y, d) -> {
+        double a = 7.89e-10;
+        double b = 1.1e7;
+        double c = 1.13e9;
+        double m = 1e6;
+        d[0] = -a * y[0] - b * y[0] * y[2];
+        d[1] = a * y[0] - m * c * y[1] * y[2];
+        d[2] = a * y[0] - b * y[0] * y[2] - m * c * y[1] * y[2] + c * y[3];
+        d[3] = b * y[0] * y[2] - c * y[3];
+    };
+
     /** The largest mixed error |a − b| / (1 + |b|). */
     static double mixedError(double[] got, double[] ref) {
         double worst = 0;
