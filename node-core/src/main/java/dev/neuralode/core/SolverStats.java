@@ -3,11 +3,24 @@ package dev.neuralode.core;
 /**
  * Work counters of one ODE solve.
  *
- * @param functionEvaluations number of calls to {@link OdeSystem#derivative}
+ * <p>The last four counters are the implicit methods' linear-algebra work; explicit methods report 0
+ * for them ({@link #SolverStats(long, long, long)}).
+ *
+ * @param functionEvaluations number of calls to {@link OdeSystem#derivative} (including those of
+ *                            finite-difference Jacobians)
  * @param acceptedSteps       number of accepted steps
  * @param rejectedSteps       number of steps rejected by error control (0 for fixed-step methods)
+ * @param jacobianEvaluations number of Jacobians {@code ∂f/∂y} formed (by the user's
+ *                            {@link Jacobian} or by finite differences)
+ * @param factorizations      number of LU factorizations of an iteration matrix
+ *                            {@code I − hγ ∂f/∂y}
+ * @param newtonIterations    number of (simplified) Newton iterations
+ * @param newtonFailures      number of Newton iterations that failed to converge (each rejects the
+ *                            step and retries it with a smaller one)
  */
-public record SolverStats(long functionEvaluations, long acceptedSteps, long rejectedSteps) {
+public record SolverStats(long functionEvaluations, long acceptedSteps, long rejectedSteps,
+                          long jacobianEvaluations, long factorizations, long newtonIterations,
+                          long newtonFailures) {
 
     /** Counters of a solve that did no work. */
     public static final SolverStats ZERO = new SolverStats(0, 0, 0);
@@ -18,10 +31,24 @@ public record SolverStats(long functionEvaluations, long acceptedSteps, long rej
      * @throws IllegalArgumentException if a counter is negative
      */
     public SolverStats {
-        if (functionEvaluations < 0 || acceptedSteps < 0 || rejectedSteps < 0) {
+        if (functionEvaluations < 0 || acceptedSteps < 0 || rejectedSteps < 0 || jacobianEvaluations < 0
+                || factorizations < 0 || newtonIterations < 0 || newtonFailures < 0) {
             throw new IllegalArgumentException("solver statistics must be non-negative, got nfe="
-                    + functionEvaluations + " accepted=" + acceptedSteps + " rejected=" + rejectedSteps);
+                    + functionEvaluations + " accepted=" + acceptedSteps + " rejected=" + rejectedSteps
+                    + " jacobians=" + jacobianEvaluations + " factorizations=" + factorizations
+                    + " newtonIterations=" + newtonIterations + " newtonFailures=" + newtonFailures);
         }
+    }
+
+    /**
+     * The counters of a solve without linear algebra (an explicit method): the implicit counters are 0.
+     *
+     * @param functionEvaluations number of calls to {@link OdeSystem#derivative}
+     * @param acceptedSteps       number of accepted steps
+     * @param rejectedSteps       number of rejected steps
+     */
+    public SolverStats(long functionEvaluations, long acceptedSteps, long rejectedSteps) {
+        this(functionEvaluations, acceptedSteps, rejectedSteps, 0, 0, 0, 0);
     }
 
     /**
@@ -41,6 +68,8 @@ public record SolverStats(long functionEvaluations, long acceptedSteps, long rej
      */
     public SolverStats plus(SolverStats other) {
         return new SolverStats(functionEvaluations + other.functionEvaluations,
-                acceptedSteps + other.acceptedSteps, rejectedSteps + other.rejectedSteps);
+                acceptedSteps + other.acceptedSteps, rejectedSteps + other.rejectedSteps,
+                jacobianEvaluations + other.jacobianEvaluations, factorizations + other.factorizations,
+                newtonIterations + other.newtonIterations, newtonFailures + other.newtonFailures);
     }
 }

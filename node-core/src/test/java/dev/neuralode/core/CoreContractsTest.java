@@ -145,4 +145,36 @@ class CoreContractsTest {
         assertThatThrownBy(() -> OdeSolution.ofOwned(new double[] {0}, new double[][] {{1}, {2}}, SolverStats.ZERO))
                 .hasMessageContaining("1 times but 2 states");
     }
+
+    @Test
+    void statsCarryTheImplicitCountersAndAddThem() {
+        SolverStats explicit = new SolverStats(10, 2, 1);
+        assertThat(explicit.jacobianEvaluations()).isZero();
+        assertThat(explicit.factorizations()).isZero();
+        assertThat(explicit.newtonIterations()).isZero();
+        assertThat(explicit.newtonFailures()).isZero();
+        SolverStats implicit = new SolverStats(20, 4, 2, 3, 5, 7, 1);
+        assertThat(explicit.plus(implicit)).isEqualTo(new SolverStats(30, 6, 3, 3, 5, 7, 1));
+        assertThatThrownBy(() -> new SolverStats(1, 1, 0, 0, -1, 0, 0))
+                .hasMessageContaining("factorizations=-1");
+    }
+
+    @Test
+    void bandPatternListsTheBand() {
+        int[][] p = JacobianPattern.band(4, 1, 2);
+        assertThat(p[0]).containsExactly(0, 1, 2);
+        assertThat(p[1]).containsExactly(0, 1, 2, 3);
+        assertThat(p[3]).containsExactly(2, 3);
+        assertThatThrownBy(() -> JacobianPattern.band(3, -1, 0)).hasMessageContaining("lower=-1");
+    }
+
+    @Test
+    void maxStepsMessageSaysStiffWhenTold() {
+        MaxStepsExceededException plain = new MaxStepsExceededException(10, 1.0, 0.1, 2.0);
+        assertThat(plain.looksStiff()).isFalse();
+        assertThat(plain.getMessage()).contains("raise maxSteps");
+        MaxStepsExceededException stiff = new MaxStepsExceededException(10, 1.0, 0.1, 2.0, "use rodas5p");
+        assertThat(stiff.looksStiff()).isTrue();
+        assertThat(stiff.getMessage()).contains("looks stiff (use rodas5p)").doesNotContain("raise maxSteps");
+    }
 }

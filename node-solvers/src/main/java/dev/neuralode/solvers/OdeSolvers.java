@@ -6,6 +6,7 @@ import dev.neuralode.core.EventOccurrence;
 import dev.neuralode.solvers.events.EventLocator;
 import dev.neuralode.solvers.explicit.ButcherTableau;
 import dev.neuralode.solvers.explicit.Tableaus;
+import dev.neuralode.solvers.implicit.ImplicitMethods;
 import dev.neuralode.solvers.step.Integrator;
 import dev.neuralode.solvers.step.Method;
 import dev.neuralode.solvers.step.StepHandler;
@@ -48,6 +49,9 @@ public final class OdeSolvers {
     static {
         for (ButcherTableau t : Tableaus.all()) {
             REGISTRY.put(t.name(), t);
+        }
+        for (Method m : ImplicitMethods.all()) {
+            REGISTRY.put(m.name(), m);
         }
     }
 
@@ -320,7 +324,7 @@ public final class OdeSolvers {
      * registered.
      *
      * @return an unmodifiable snapshot: {@code euler, midpoint, heun2, heun3, ralston, rk4, rk38,
-     *         adaptive_heun, fehlberg2, bosh3, rkf45, cash_karp, dopri5, tsit5, dopri8, dopri5_torchdiffeq, ...}
+     *         adaptive_heun, fehlberg2, bosh3, rkf45, cash_karp, dopri5, tsit5, dopri8, dopri5_torchdiffeq, rosenbrock23, rodas5p, ...}
      */
     public static List<String> methods() {
         synchronized (REGISTRY) {

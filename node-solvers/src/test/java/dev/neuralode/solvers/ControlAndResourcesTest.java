@@ -44,8 +44,8 @@ class ControlAndResourcesTest {
     @ParameterizedTest
     @MethodSource("methods")
     void noAllocationPerStepForEveryMethod(String method) {
-        boolean adaptive = OdeSolvers.tableau(method).isAdaptive();
-        int p = OdeSolvers.tableau(method).order();
+        boolean adaptive = OdeSolvers.method(method).isAdaptive();
+        int p = OdeSolvers.method(method).order();
         double tight = p <= 2 ? 1e-7 : p == 3 ? 1e-9 : 1e-12;
         SolverOptions few = adaptive
                 ? SolverOptions.builder().method(method).rtol(1e-4).atol(1e-4).build()

@@ -303,6 +303,59 @@ final class RungeKuttaStepper implements Stepper {
         }
     }
 
+    // ------------------------------------------------------------------ stiffness
+
+    /**
+     * {@code h·ρ ≈ ‖K_s − K_{s−1}‖ / ‖Σ_j (a_sj − a_{s−1,j}) K_j‖} from the last two stages of the last
+     * attempt (Hairer, Wanner II, §IV.2): the ratio of the change of {@code f} to the change of its
+     * argument, times {@code h} (which cancels).
+     */
+    @Override
+    public double stiffnessEstimate() {
+        if (s < 2) {
+            return Double.NaN;
+        }
+        double num = 0;
+        double den = 0;
+        for (int m = 0; m < n; m++) {
+            double dk = k[s - 1][m] - k[s - 2][m];
+            double dy = 0;
+            for (int j = 0; j < s - 1; j++) {
+                dy += (tab.a(s - 1, j) - tab.a(s - 2, j)) * k[j][m];
+            }
+            num += dk * dk;
+            den += dy * dy;
+        }
+        return den > 0 ? Math.sqrt(num / den) : Double.NaN;
+    }
+
+    /**
+     * The real stability limit of the tableau: the largest {@code x} with {@code |R(−ξ)| ≤ 1} for all
+     * {@code 0 < ξ ≤ x}, {@code R(z) = 1 + z bᵀ(I − zA)⁻¹1} the stability function, scanned in steps of
+     * 0.01 up to 100 (2 for Euler, about 2.8 for rk4, 3.3 for dopri5).
+     */
+    @Override
+    public double stabilityLimit() {
+        double[] g = new double[s];
+        double[] b = tab.b();
+        for (int step = 1; step <= 10_000; step++) {
+            double z = -0.01 * step;
+            double r = 1;
+            for (int i = 0; i < s; i++) {
+                double acc = 0;
+                for (int j = 0; j < i; j++) {
+                    acc += tab.a(i, j) * g[j];
+                }
+                g[i] = 1 + z * acc;
+                r += z * b[i] * g[i];
+            }
+            if (Math.abs(r) > 1) {
+                return -z - 0.01;
+            }
+        }
+        return Double.NaN;
+    }
+
     // ------------------------------------------------------------------ error
 
     @Override

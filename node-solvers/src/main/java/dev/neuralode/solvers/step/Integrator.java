@@ -80,6 +80,7 @@ public final class Integrator {
         this.interrupter = interrupter;
         this.cut = interrupter == null ? null : new Cut(stepper.dimension());
         this.restartState = interrupter == null ? null : new double[stepper.dimension()];
+        stepper.tolerance(tolerance);
     }
 
     /**
@@ -125,7 +126,7 @@ public final class Integrator {
      * @return the counters
      */
     public SolverStats stats() {
-        return new SolverStats(stepper.evaluations(), accepted, rejected);
+        return stepper.stats(accepted, rejected);
     }
 
     // ------------------------------------------------------------------ fixed step
@@ -143,7 +144,7 @@ public final class Integrator {
                 double tNew = i == count ? tb : tSeg + dir * (i * hAbs);
                 double h = tNew - t;
                 if (accepted >= maxSteps) {
-                    throw new MaxStepsExceededException(maxSteps, t, h, bps.last());
+                    throw maxSteps(maxSteps, t, h, bps.last());
                 }
                 stepper.attempt(h, tNew, i == count && bps.isJump(bi));
                 if (!finite(stepper.proposal())) {
@@ -205,7 +206,7 @@ public final class Integrator {
                 hit = true;
             }
             if (accepted + rejected >= maxSteps) {
-                throw new MaxStepsExceededException(maxSteps, t, hStep, tEnd);
+                throw maxSteps(maxSteps, t, hStep, tEnd);
             }
             double tNew = hit ? tb : t + hStep;
             stepper.attempt(hStep, tNew, hit && bps.isJump(bi));
@@ -269,6 +270,36 @@ public final class Integrator {
             }
         }
     }
+
+    /**
+     * The exception for an exhausted step budget; when the stepper's stiffness estimate
+     * ({@link Stepper#stiffnessEstimate()}) of the last attempt is at least half its stability limit,
+     * the steps were bounded by stability, not accuracy: the message says the problem looks stiff and
+     * names the registered implicit methods.
+     */
+    private MaxStepsExceededException maxSteps(long maxSteps, double t, double h, double tEnd) {
+        String hint = null;
+        if (!stepper.method().isImplicit()) {
+            double est = stepper.stiffnessEstimate();
+            double limit = stepper.stabilityLimit();
+            if (est >= STIFF_FRACTION * limit) {
+                StringBuilder names = new StringBuilder();
+                for (String name : dev.neuralode.solvers.OdeSolvers.methods()) {
+                    if (dev.neuralode.solvers.OdeSolvers.method(name).isImplicit()) {
+                        names.append(names.length() == 0 ? "" : ", ").append(name);
+                    }
+                }
+                hint = String.format(java.util.Locale.ROOT, "h*|lambda| ~ %.3g on the last step, against %s's"
+                        + " stability limit %.3g: its steps are bounded by stability, not accuracy; use a stiff"
+                        + " method: %s", est, stepper.method().name(), limit,
+                        names.length() == 0 ? "none registered" : names);
+            }
+        }
+        return new MaxStepsExceededException(maxSteps, t, h, tEnd, hint);
+    }
+
+    /** The fraction of the stability limit above which the last step's h·ρ counts as stiff. */
+    private static final double STIFF_FRACTION = 0.5;
 
     private void restartAfterJump(double t, double dir) {
         stepper.reset(t, stepper.state().clone(), Math.nextAfter(t, dir * Double.POSITIVE_INFINITY));

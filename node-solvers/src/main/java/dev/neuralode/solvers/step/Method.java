@@ -65,6 +65,17 @@ public interface Method {
     int denseOrder();
 
     /**
+     * Whether the method is implicit or linearly implicit (Rosenbrock) and meant for stiff problems:
+     * its steps are not limited by an explicit method's stability region. The driver names such
+     * methods when an explicit solve runs out of steps on a problem that looks stiff.
+     *
+     * @return {@code false} by default (explicit methods)
+     */
+    default boolean isImplicit() {
+        return false;
+    }
+
+    /**
      * Creates the stepper of one solve.
      *
      * @param f the system; the stepper calls it from the solving thread only

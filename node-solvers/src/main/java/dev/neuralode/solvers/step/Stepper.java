@@ -1,5 +1,7 @@
 package dev.neuralode.solvers.step;
 
+import dev.neuralode.core.SolverStats;
+
 /**
  * One solve's worker for one {@link Method}: it attempts a step from its current point and, when
  * the driver accepts it, moves there and exposes the step's interpolant.
@@ -137,4 +139,50 @@ public interface Stepper {
      * @return the count
      */
     long evaluations();
+
+    /**
+     * Tells the stepper the error control of its solve, once, before the first step. Implicit
+     * methods scale their finite-difference increments (and Newton tolerances) with it; the default
+     * ignores it.
+     *
+     * @param tolerance the tolerances and the norm of the solve
+     */
+    default void tolerance(Tolerance tolerance) {
+    }
+
+    /**
+     * The work counters of the solve so far.
+     *
+     * @param accepted the driver's accepted steps
+     * @param rejected the driver's rejected steps
+     * @return {@link #evaluations()} and the step counts; implicit steppers add their Jacobians,
+     *         factorizations and Newton iterations
+     */
+    default SolverStats stats(long accepted, long rejected) {
+        return new SolverStats(evaluations(), accepted, rejected);
+    }
+
+    /**
+     * An estimate of {@code h·ρ} for the last attempted step, {@code ρ} the spectral radius of
+     * {@code ∂f/∂y} near the solution: for an explicit Runge–Kutta method
+     * {@code h ‖K_s − K_{s−1}‖ / ‖Y_s − Y_{s−1}‖} from its last two stages (Hairer, Wanner,
+     * <i>Solving ODEs II</i>, §IV.2, the stiffness detection of DOPRI5 and DOP853). Compared with
+     * {@link #stabilityLimit()} when a solve runs out of steps.
+     *
+     * @return the estimate, or NaN if the stepper has none
+     */
+    default double stiffnessEstimate() {
+        return Double.NaN;
+    }
+
+    /**
+     * The step size times spectral radius at which the method's steps become limited by stability
+     * rather than accuracy (about 3.3 for dopri5, 6.1 for DOP853); {@link #stiffnessEstimate()} near it
+     * while steps are exhausted says the problem looks stiff.
+     *
+     * @return the limit, or NaN if unknown (implicit methods)
+     */
+    default double stabilityLimit() {
+        return Double.NaN;
+    }
 }

@@ -38,7 +38,9 @@ import java.util.Locale;
  *   <li>{@link #checkDenseOutputOrder}: the interpolant of one step from the exact solution is
  *       locally of order {@code denseOrder + 1};</li>
  *   <li>{@link #checkAnalyticProblem}: the {@link TestProblems#analytic()} problems are solved to
- *       a tolerance set by the method's order, forwards and backwards, with interior outputs.</li>
+ *       a tolerance set by the method's order, forwards and backwards, with interior outputs;</li>
+ *   <li>{@link #checkStiffProblem}, for a method that says it is implicit: the
+ *       {@link TestProblems#stiff()} problems solved accurately in few steps.</li>
  * </ul>
  * Stateless and thread-safe; the checks allocate (they are tests).
  */
@@ -82,6 +84,11 @@ public final class MethodContract {
         for (TestProblems.Problem p : TestProblems.analytic()) {
             checkAnalyticProblem(method, p, true);
             checkAnalyticProblem(method, p, false);
+        }
+        if (method.isImplicit()) {
+            for (TestProblems.Problem p : TestProblems.stiff()) {
+                checkStiffProblem(method, p);
+            }
         }
     }
 
@@ -338,7 +345,9 @@ public final class MethodContract {
      * The observed global order of a method at fixed steps: {@code log2(e(h) / e(h/2))}, where
      * {@code e} is the max-norm error at {@code t = 2} of {@code y0' = y0 cos t, y1' = −y1²},
      * {@code y(0) = (1, 1)} (exact {@code (e^(sin t), 1/(1 + t))}), with {@code 20} steps for
-     * order ≤ 4, 10 for orders 5–6 and 6 for order ≥ 7 (so that the errors stay above rounding).
+     * order ≤ 4, 10 for orders 5–6 and 6 for order ≥ 7 (so that the errors stay above rounding). An
+     * implicit method ({@link Method#isImplicit()}) runs with {@code rtol = 1e-11}, {@code atol = 1e-12},
+     * to which a Newton-based one solves its stage equations at fixed steps too.
      *
      * @param method the method (adaptive methods run at the fixed step too)
      * @return the observed order
@@ -371,7 +380,11 @@ public final class MethodContract {
 
     private static double globalError(Method method, int steps) {
         double t1 = 2.0;
-        SolverOptions o = SolverOptions.builder().method(method).stepSize(t1 / steps).build();
+        SolverOptions.Builder b = SolverOptions.builder().method(method).stepSize(t1 / steps);
+        if (method.isImplicit()) {
+            b.rtol(1e-11).atol(1e-12);   // Newton-based methods solve their stages to the solve's tolerances
+        }
+        SolverOptions o = b.build();
         double[] y = OdeSolvers.solve(ORDER_PROBLEM, new double[] {1, 1}, new double[] {0, t1}, o).state(1);
         return maxAbsDiff(y, orderProblemExact(t1));
     }
@@ -511,6 +524,45 @@ public final class MethodContract {
             }
         }
         require(sol.stats().acceptedSteps() > 0, method.name(), where + ": no step was accepted");
+    }
+
+    /**
+     * Checks an implicit method on a stiff problem with an exact solution: solved forwards with
+     * {@code rtol = 1e-6} (order ≥ 4) or {@code 1e-4}, {@code atol = rtol/1000}, outputs at 7 equally
+     * spaced times that are also step times (in the smooth phase of a stiff problem the steps are long
+     * and an interpolant's error is not what the error control bounds), every output within
+     * {@code |y_j − exact_j| / (1 + |exact_j|) < 100 rtol}, in at most 2000 steps (an explicit method
+     * would need more than 10⁶ on either of {@link TestProblems#stiff()}).
+     *
+     * @param method  the method; should say {@link Method#isImplicit()}
+     * @param problem the problem, for example {@link TestProblems#PROTHERO_ROBINSON}
+     * @throws AssertionError naming the problem, the time, the component or the step count
+     */
+    public static void checkStiffProblem(Method method, TestProblems.Problem problem) {
+        int m = 7;
+        double[] times = new double[m];
+        for (int i = 0; i < m; i++) {
+            times[i] = problem.t0() + (problem.t1() - problem.t0()) * i / (m - 1.0);
+        }
+        double[] y0 = problem.exact(problem.t0());
+        double rtol = method.order() >= 4 ? 1e-6 : 1e-4;
+        double tol = 100 * rtol;
+        OdeSolution sol;
+        try {
+            sol = OdeSolvers.solve(problem.system(), y0, times, SolverOptions.builder().method(method).rtol(rtol)
+                    .atol(rtol * 1e-3).stepTimes(times).maxSteps(2000).build());
+        } catch (dev.neuralode.core.OdeSolveException e) {
+            throw new AssertionError(method.name() + ": stiff problem " + problem.name() + " failed: " + e.getMessage(), e);
+        }
+        for (int i = 1; i < m; i++) {
+            double[] ex = problem.exact(times[i]);
+            double[] got = sol.state(i);
+            for (int j = 0; j < ex.length; j++) {
+                double err = Math.abs(got[j] - ex[j]) / (1 + Math.abs(ex[j]));
+                require(err < tol, method.name(), "stiff problem " + problem.name() + ": at t = " + times[i]
+                        + " component " + j + " is " + got[j] + ", exact " + ex[j] + " (scaled error " + err + ")");
+            }
+        }
     }
 
     // ------------------------------------------------------------------ registry

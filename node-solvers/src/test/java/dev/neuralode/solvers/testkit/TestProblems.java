@@ -181,6 +181,39 @@ public final class TestProblems {
     public static final Problem DECAY = new Problem("decay", "y' = -0.7 y, y = exp(-0.7 t)",
             (t, y, d) -> d[0] = -0.7 * y[0], 0, 4, t -> new double[] {Math.exp(-0.7 * t)});
 
+    /**
+     * "prothero-robinson": {@code y' = −10⁶ (y − cos t) − sin t} on {@code [0, 10]}; exact
+     * {@code y = cos t} (Prothero, Robinson 1974). Stiff: an explicit method needs steps below
+     * {@code 3·10⁻⁶}; forwards only (backwards in time the problem is violently unstable).
+     */
+    public static final Problem PROTHERO_ROBINSON = new Problem("prothero-robinson",
+            "y' = -1e6 (y - cos t) - sin t, y = cos t",
+            (t, y, d) -> d[0] = -1e6 * (y[0] - Math.cos(t)) - Math.sin(t), 0, 10,
+            t -> new double[] {Math.cos(t)});
+
+    /**
+     * "stiff-linear": {@code y0' = −y0 + y1, y1' = −10⁴ y1}, {@code y(0) = (1, 1)}, on {@code [0, 5]};
+     * exact {@code y1 = e^(−10⁴ t)}, {@code y0 = (1 + c) e^(−t) − c e^(−10⁴ t)}, {@code c = 1/9999}.
+     * Forwards only.
+     */
+    public static final Problem STIFF_LINEAR = new Problem("stiff-linear",
+            "y0' = -y0 + y1, y1' = -1e4 y1, y(0) = (1, 1)",
+            (t, y, d) -> {
+                d[0] = -y[0] + y[1];
+                d[1] = -1e4 * y[1];
+            }, 0, 5, t -> new double[] {(1 + 1.0 / 9999) * Math.exp(-t) - Math.exp(-1e4 * t) / 9999,
+                Math.exp(-1e4 * t)});
+
+    /**
+     * The stiff problems with exact solutions that every implicit method solves
+     * ({@link MethodContract#checkStiffProblem}), forwards only.
+     *
+     * @return prothero-robinson, stiff-linear (unmodifiable)
+     */
+    public static List<Problem> stiff() {
+        return List.of(PROTHERO_ROBINSON, STIFF_LINEAR);
+    }
+
     /** The Arenstorf orbit's mass ratio {@code μ}. */
     public static final double ARENSTORF_MU = 0.012277471;
 
