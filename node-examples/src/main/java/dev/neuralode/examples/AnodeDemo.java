@@ -100,6 +100,12 @@ public final class AnodeDemo extends Demo {
         requireAtLeast("--hidden", hidden, 1);
         requireAtLeast("--points", points, 2);
         training.validate();
+        requireFitsInHeap("--hidden", hidden, (double) hidden * hidden);
+    }
+
+    @Override
+    protected String failureHint() {
+        return training.hint();
     }
 
     @Override

@@ -84,12 +84,10 @@ public final class CnfDemo extends Demo {
     }
 
     private static ContinuousNormalizingFlow.TraceEstimator estimator(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
+        return switch (choice("--trace", name, "exact", "rademacher", "hutchinson", "gaussian")) {
             case "exact" -> ContinuousNormalizingFlow.TraceEstimator.EXACT;
             case "rademacher", "hutchinson" -> ContinuousNormalizingFlow.TraceEstimator.HUTCHINSON_RADEMACHER;
-            case "gaussian" -> ContinuousNormalizingFlow.TraceEstimator.HUTCHINSON_GAUSSIAN;
-            default -> throw new IllegalArgumentException("unknown trace estimator '" + name
-                    + "'; valid: exact, rademacher, gaussian");
+            default -> ContinuousNormalizingFlow.TraceEstimator.HUTCHINSON_GAUSSIAN;
         };
     }
 
@@ -99,12 +97,19 @@ public final class CnfDemo extends Demo {
         requireAtLeast("--batch", batch, 1);
         requireAtLeast("--hidden", hidden, 1);
         training.validate();
+        density = choice("--density", density, "moons", "circles");
+        estimator(trace);
+        requireFitsInHeap("--hidden", hidden, (double) hidden * Math.max(batch, hidden));
+    }
+
+    @Override
+    protected String failureHint() {
+        return training.hint();
     }
 
     @Override
     protected DemoResult run() throws Exception {
         Random rng = new Random(common.seed());
-        Datasets.density(density, 1, new Random(0)); // validates the name early
         Sequential velocity = field(hidden, new Random(common.seed() + 1));
         ContinuousNormalizingFlow flow = new ContinuousNormalizingFlow(2, velocity, 1.0,
                 training.solver(), training.gradientMethod(), estimator(trace));

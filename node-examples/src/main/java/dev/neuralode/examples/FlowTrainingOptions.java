@@ -37,13 +37,29 @@ final class FlowTrainingOptions {
             description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     double lr;
 
+    @Option(names = "--max-steps", defaultValue = "" + Flows.DEFAULT_MAX_STEPS, paramLabel = "N",
+            description = "steps one ODE solve may take before the run stops as diverged (default: ${DEFAULT-VALUE})")
+    long maxSteps;
+
     /**
-     * Checks {@code --lr} (the solver and gradient names are checked where they are resolved).
+     * Checks every flag of the mixin: {@code --lr}, {@code --rtol}, {@code --max-steps}, the
+     * {@code --method} and {@code --gradient} names (case-insensitive).
      *
      * @throws IllegalArgumentException naming the option and its value
      */
     void validate() {
         Demo.requirePositive("--lr", lr);
+        solver();
+        Flows.gradientName(gradient);
+    }
+
+    /**
+     * Advice for a failed solve of these demos, naming their flags.
+     *
+     * @return the advice
+     */
+    String hint() {
+        return "lower --lr (now " + lr + ") or raise --max-steps (now " + maxSteps + ")";
     }
 
     /**
@@ -52,7 +68,7 @@ final class FlowTrainingOptions {
      * @return the options (a fixed-step method gets {@link Flows}' default step)
      */
     SolverOptions solver() {
-        return Flows.options(method, rtol, rtol / 10, null);
+        return Flows.options(method, rtol, rtol / 10, null, maxSteps);
     }
 
     /**
@@ -89,14 +105,21 @@ final class FlowTrainingOptions {
             LossFunction loss) {
         double[][] hist = new double[2][iterations];
         Progress progress = new Progress(log, name, iterations);
-        Trainer.builder(new Adam(params, lr)).iterations(iterations).nfe(nfe)
-                .callback(e -> {
-                    hist[0][e.iteration()] = e.loss();
-                    hist[1][e.iteration()] = e.forwardNfe() + e.backwardNfe();
-                    progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
-                })
-                .build()
-                .fit(loss);
+        int[] done = {0};
+        try {
+            Trainer.builder(new Adam(params, lr)).iterations(iterations).nfe(nfe)
+                    .callback(e -> {
+                        hist[0][e.iteration()] = e.loss();
+                        hist[1][e.iteration()] = e.forwardNfe() + e.backwardNfe();
+                        done[0] = e.iteration() + 1;
+                        progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
+                    })
+                    .build()
+                    .fit(loss);
+        } catch (RuntimeException e) {
+            throw DemoFailure.of("training " + name + " failed at iteration " + (done[0] + 1) + " of " + iterations,
+                    hint(), e);
+        }
         return hist;
     }
 }
