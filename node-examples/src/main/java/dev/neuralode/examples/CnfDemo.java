@@ -204,6 +204,8 @@ public final class CnfDemo extends Demo {
 
         XYChart loss = Plots.xy("Training: negative log-likelihood", "iteration", "NLL (nats)");
         Plots.line(loss, "batch NLL", Plots.iterations(loss, losses.length), losses, Plots.PALETTE[0], 1.5f);
+        Plots.focusOnTraining(loss, losses);
+        Plots.legendBelow(loss);
         save(loss, "cnf-training.png");
     }
 

@@ -270,6 +270,12 @@ public final class LatentDemo extends Demo {
         XYChart loss = Plots.xy("Training: negative ELBO per spiral", "iteration", "-ELBO");
         double[] it = Plots.iterations(loss, losses.length);
         Plots.line(loss, "-ELBO (KL weight annealed over the first half)", it, losses, Plots.PALETTE[0], 1.5f);
+        int above = Plots.focusOnTraining(loss, losses);
+        if (above > 0) {
+            loss.setTitle(String.format(Locale.ROOT, "Negative ELBO per spiral (first %d iterations off the top, max %.0f)",
+                    above, Arrays.stream(losses).max().orElse(Double.NaN)));
+        }
+        Plots.legendBelow(loss);
         save(loss, "latent-training.png");
     }
 

@@ -198,6 +198,7 @@ public final class SpiralDemo extends Demo {
             Plots.lineWithMarkers(tr, "full-trajectory L1", tests.stream().mapToDouble(p -> p[0]).toArray(),
                     tests.stream().mapToDouble(p -> p[1]).toArray(), Plots.PALETTE[3]);
         }
+        Plots.legendBelow(tr);
         save(tr, "spiral-training.png");
 
         Map<String, Double> figures = new LinkedHashMap<>();
