@@ -75,6 +75,7 @@ public final class AdjointDemo extends Demo {
         requirePositive("--t-end", tEnd);
         requireAtLeast("--batch", batch, 1);
         requireAtLeast("--repeats", repeats, 1);
+        requirePositive("--rtol", rtol);
     }
 
     @Override

@@ -58,8 +58,13 @@ public final class AnodeDemo extends Demo {
             description = "training points (default: ${DEFAULT-VALUE})")
     int points;
 
+    /**
+     * The solver and training flags; the default gradient is the checkpointed adjoint: the
+     * backsolve adjoint's reconstruction of the plain model's contracting flow drifts past its
+     * threshold (at iteration 61 of the default run), so its gradient would be wrong.
+     */
     @Mixin
-    final FlowTrainingOptions training = new FlowTrainingOptions();
+    final FlowTrainingOptions training = new FlowTrainingOptions("checkpoint");
 
     /**
      * {@code x → [x, 0_p] → ODE flow over [0, 1] → linear → logit}: node-models'

@@ -6,6 +6,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.Locale;
 
+import dev.neuralode.adjoint.ReconstructionErrorException;
 import dev.neuralode.core.MaxStepsExceededException;
 import dev.neuralode.core.NonFiniteStateException;
 import dev.neuralode.core.OdeSolveException;
@@ -58,6 +59,15 @@ public final class DemoFailure extends RuntimeException {
                     steps.maxSteps(), steps.time(), steps.stepSize(),
                     tiny ? "; a step this small means the dynamics have become very stiff or have diverged" : "",
                     advice), t);
+        }
+        ReconstructionErrorException recon = find(t, ReconstructionErrorException.class);
+        if (recon != null) {
+            return new DemoFailure(prefix + String.format(Locale.ROOT,
+                    "the backsolve adjoint (--gradient adjoint) reconstructed the state with a relative error of %.3g "
+                            + "at t=%.6g, above its threshold %.3g, so its gradient would be wrong (dynamics that contract "
+                            + "forwards amplify errors backwards); use --gradient checkpoint, which never integrates the "
+                            + "state backwards, or --gradient direct", recon.relativeError(), recon.time(),
+                    recon.threshold()), t);
         }
         NonFiniteStateException nan = find(t, NonFiniteStateException.class);
         if (nan != null) {

@@ -29,9 +29,24 @@ final class FlowTrainingOptions {
             description = "relative tolerance (atol = rtol/10) (default: ${DEFAULT-VALUE})")
     double rtol;
 
-    @Option(names = "--gradient", defaultValue = "adjoint", paramLabel = "G",
+    @Option(names = "--gradient", paramLabel = "G",
             description = "gradient method: direct, adjoint or checkpoint (default: ${DEFAULT-VALUE})")
     String gradient;
+
+    /** The options with the backsolve adjoint as the default gradient method. */
+    FlowTrainingOptions() {
+        this("adjoint");
+    }
+
+    /**
+     * The options with another default gradient method (picocli takes the field's value before
+     * parsing as the default, and shows it in the help).
+     *
+     * @param defaultGradient the default of {@code --gradient}
+     */
+    FlowTrainingOptions(String defaultGradient) {
+        this.gradient = defaultGradient;
+    }
 
     @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR",
             description = "Adam learning rate (default: ${DEFAULT-VALUE})")

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The spiral benchmark of torchdiffeq's {@code ode_demo.py}, exactly as the project's
- * REFERENCE.md defines it: learn {@code dy/dt = (y³) A} from 1000 points of one trajectory with
+ * docs/REFERENCE.md defines it: learn {@code dy/dt = (y³) A} from 1000 points of one trajectory with
  * {@code f(y) = Linear(50→2)(tanh(Linear(2→50)(y³)))}, mini-batches of 20 ten-point windows, an L1
  * loss, RMSprop (lr 1e-3) and dopri5 (rtol 1e-7, atol 1e-9), with gradients either by backprop
  * through the solver ({@code direct}) or by the adjoint method. The test metric is the mean

@@ -95,6 +95,36 @@ class DemoFailuresTest {
         noStackTrace(anode);
     }
 
+    /** What the library says in terms of its API (GradientMethod.checkpointed(), maxReconstructionError) becomes flags. */
+    @Test
+    void aBacksolveReconstructionFailureNamesTheGradientFlags() {
+        var e = new dev.neuralode.adjoint.ReconstructionErrorException("backward pass of the backsolve adjoint: ... Use "
+                + "GradientMethod.checkpointed() or AdjointOptions.builder().maxReconstructionError(...)", 0.0, 0.0109,
+                0.097, 0.01);
+        DemoFailure f = DemoFailure.of("training plain failed at iteration 61 of 200", "lower --lr", new RuntimeException(e));
+        assertThat(f.getMessage()).isEqualTo("training plain failed at iteration 61 of 200: the backsolve adjoint "
+                + "(--gradient adjoint) reconstructed the state with a relative error of 0.0109 at t=0.00000, above its "
+                + "threshold 0.0100, so its gradient would be wrong (dynamics that contract forwards amplify errors "
+                + "backwards); use --gradient checkpoint, which never integrates the state backwards, or --gradient direct");
+        assertThat(f.getCause()).isInstanceOf(RuntimeException.class);
+    }
+
+    /**
+     * The default anode and cnf runs train with the checkpointed adjoint, whose gradient cannot
+     * drift (the backsolve's drifted past its threshold at iterations 61 and 134 of their defaults).
+     */
+    @Test
+    void anodeAndCnfDefaultToTheCheckpointedAdjoint() {
+        for (String demo : List.of("anode", "cnf")) {
+            assertThat(run(out, demo, "--help").stdout().replaceAll("\\s+", " "))
+                    .contains("gradient method: direct, adjoint or checkpoint (default: checkpoint)");
+        }
+        for (String demo : List.of("latent")) {
+            assertThat(run(out, demo, "--help").stdout().replaceAll("\\s+", " "))
+                    .contains("gradient method: direct, adjoint or checkpoint (default: adjoint)");
+        }
+    }
+
     @Test
     void anOutputFolderThatCannotBeCreatedIsOneLine() {
         Run r = run(out, "euler", "--levels", "2", "-o", "/dev/null/x");
@@ -112,6 +142,7 @@ class DemoFailuresTest {
         "resnet --eval-time 1.5 | --eval-time must be in [0.0, 1.0], got 1.5",
         "resnet --eval-time -0.1 | --eval-time must be in [0.0, 1.0], got -0.1",
         "spiral --rtol -1 | --rtol must be finite and > 0, got -1.0",
+        "adjoint --rtol 0 | --rtol must be finite and > 0, got 0.0",
         "spiral --method rk4 --step-size 0 | --step-size must be finite and > 0, got 0.0",
         "spiral --max-steps 0 | --max-steps must be at least 1, got 0",
         "anode --rtol 0 | --rtol must be finite and > 0, got 0.0",

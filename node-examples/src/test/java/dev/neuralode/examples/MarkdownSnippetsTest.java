@@ -170,6 +170,67 @@ class MarkdownSnippetsTest {
         }
     }
 
+    /** Every relative link of the Markdown files points at a file of the repository (docs/REFERENCE.md, images, tests). */
+    @Test
+    void relativeLinksResolve() throws IOException {
+        Pattern link = Pattern.compile("\\]\\(([^)#\\s]+)(#[^)]*)?\\)");
+        List<String> broken = new ArrayList<>();
+        for (Path f : markdownFiles()) {
+            Matcher m = link.matcher(Files.readString(f, StandardCharsets.UTF_8));
+            while (m.find()) {
+                String target = m.group(1);
+                if (!target.contains(":") && !Files.exists(f.getParent().resolve(target))) {
+                    broken.add(root().relativize(f) + " -> " + target);
+                }
+            }
+        }
+        assertThat(broken).isEmpty();
+        assertThat(root().resolve("docs/REFERENCE.md")).isRegularFile();
+    }
+
+    /**
+     * The figures {@code scripts/readme-outputs.sh} writes are there, and a quoted summary line has
+     * the figures the demo prints today (a tiny run of each of four demos gives the names).
+     */
+    @Test
+    void theGeneratedReadmeOutputsAreSummaryLinesOfTheirDemos(@org.junit.jupiter.api.io.TempDir Path out)
+            throws Exception {
+        String readme = Files.readString(root().resolve("node-examples/README.md"), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("(?s)<!-- readme-output:([\\w-]+) -->\\R(.*?)<!-- /readme-output -->").matcher(readme);
+        java.util.Map<String, String> regions = new java.util.LinkedHashMap<>();
+        while (m.find()) {
+            regions.put(m.group(1), m.group(2).strip());
+        }
+        assertThat(regions).containsKeys("times", "euler", "spiral", "resnet", "adjoint", "anode", "latent-1000", "cnf");
+        assertThat(regions.get("times").lines().filter(l -> l.startsWith("| [`"))).hasSize(7);
+        for (var e : regions.entrySet()) {
+            if (!e.getKey().equals("times")) {
+                assertThat(e.getValue()).as(e.getKey()).startsWith(e.getKey().replaceAll("-.*", "") + ": ")
+                        .doesNotContain("\n");
+            }
+        }
+        java.util.Map<String, String[]> tiny = java.util.Map.of(
+                "euler", new String[] {"euler", "--levels", "2"},
+                "spiral", new String[] {"spiral", "--iterations", "1", "--data-size", "100"},
+                "resnet", new String[] {"resnet", "--iterations", "1", "--points", "16", "--blocks", "2", "--hidden", "4"},
+                "anode", new String[] {"anode", "--iterations", "1", "--points", "16", "--hidden", "4"});
+        for (var e : tiny.entrySet()) {
+            DemoFailuresTest.Run r = DemoFailuresTest.run(out, e.getValue());
+            assertThat(r.status()).as(r.stderr()).isZero();
+            assertThat(names(regions.get(e.getKey()))).as("figures of %s", e.getKey()).isEqualTo(names(r.stdout()));
+        }
+    }
+
+    /** The figure names of a summary line, {@code a=1 b=2} gives {@code [a, b]}. */
+    private static List<String> names(String summary) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("(\\S+?)=\\S+").matcher(summary.strip());
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
     /** The text of an element's direct child. */
     private static String text(org.w3c.dom.Element e, String child) {
         for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
