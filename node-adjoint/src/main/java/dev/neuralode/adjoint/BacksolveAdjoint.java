@@ -39,8 +39,29 @@ final class BacksolveAdjoint implements GradientMethod {
     @Override
     public ForwardPass forward(DifferentiableOdeSystem system, double[] y0, double[] times,
                                SolverOptions options, boolean keep, double[] into) {
+        rejectImplicit(options);
         SolverStats stats = Passes.solveInto(system, y0, times, options, "forward pass of the ODE solve", into);
         return new Pass(system, times, into, stats, options);
+    }
+
+    /**
+     * Refuses implicit (stiff) methods before any work: the backsolve adjoint integrates the state
+     * backwards in time, where a stiff problem's fast decaying modes grow as {@code e^{|λ|t}}; on
+     * Robertson's kinetics and on a linear system with eigenvalues down to −1e4 it ends in
+     * non-finite states or exhausted step budgets (StiffGradientTest), and an implicit solve of the
+     * augmented system factors {@code (2n + p + 1)²} matrices.
+     */
+    private void rejectImplicit(SolverOptions options) {
+        SolverOptions back = adjointOptions.solver() != null ? adjointOptions.solver() : options;
+        for (SolverOptions o : new SolverOptions[] {options, back}) {
+            if (o.method() != null && o.method().isImplicit()) {
+                throw new IllegalArgumentException(name() + ": method '" + o.method().name() + "' is implicit (for stiff"
+                        + " problems), and the backsolve adjoint integrates the state backwards in time, which is"
+                        + " unstable for stiff dynamics. Use GradientMethod.quadratureAdjoint() (the adjoint state"
+                        + " alone, backwards with the implicit method, parameter gradients by quadrature) or"
+                        + " GradientMethod.checkpointed()");
+            }
+        }
     }
 
     /** The augmented system {@code z = [y, a, aθ, at]}, {@code dz/dt = [f, -aᵀf_y, -aᵀf_θ, -aᵀf_t]}. */

@@ -1,6 +1,7 @@
 package dev.neuralode.adjoint;
 
 import dev.neuralode.core.DifferentiableOdeSystem;
+import dev.neuralode.core.Jacobian;
 import dev.neuralode.core.OdeSolution;
 import dev.neuralode.core.OdeSystem;
 import dev.neuralode.core.SolverStats;
@@ -9,29 +10,58 @@ import dev.neuralode.solvers.SolverOptions;
 import dev.neuralode.solvers.step.StepHandler;
 
 /**
- * The checkpointed adjoint: see {@link GradientMethod#checkpointed(int, AdjointOptions)}.
+ * The checkpointed adjoint ({@link GradientMethod#checkpointed(int, AdjointOptions)}) and the
+ * quadrature adjoint ({@link GradientMethod#quadratureAdjoint(int, AdjointOptions)}): both keep
+ * checkpoints and re-solve each segment forwards with dense output; the first integrates
+ * {@code [a, aθ, at]} backwards, the second only {@code a} and takes {@code aθ, at} by
+ * Gauss–Legendre quadrature over each backward step.
  */
 final class CheckpointedAdjoint implements GradientMethod {
 
-    private static final String PASS = "backward pass of the checkpointed adjoint";
+    private final String pass;
     private final int stepsPerCheckpoint;
     private final AdjointOptions adjointOptions;
+    /** Gauss–Legendre nodes and weights on [0, 1] for the quadrature adjoint; null for the checkpointed one. */
+    private final double[] nodes;
+    private final double[] weights;
 
     CheckpointedAdjoint(int stepsPerCheckpoint, AdjointOptions adjointOptions) {
+        this(stepsPerCheckpoint, adjointOptions, 0);
+    }
+
+    /**
+     * @param quadraturePoints Gauss–Legendre points per backward step for the quadrature adjoint,
+     *                         0 for the checkpointed adjoint
+     */
+    CheckpointedAdjoint(int stepsPerCheckpoint, AdjointOptions adjointOptions, int quadraturePoints) {
+        String name = quadraturePoints > 0 ? "quadratureAdjoint" : "checkpointed";
         if (stepsPerCheckpoint < 1) {
-            throw new IllegalArgumentException("checkpointed: stepsPerCheckpoint must be at least 1, got "
+            throw new IllegalArgumentException(name + ": stepsPerCheckpoint must be at least 1, got "
                     + stepsPerCheckpoint);
+        }
+        if (quadraturePoints < 0 || quadraturePoints > GaussLegendre.MAX_POINTS) {
+            throw new IllegalArgumentException(name + ": the number of Gauss-Legendre points must be in [1, "
+                    + GaussLegendre.MAX_POINTS + "], got " + quadraturePoints);
         }
         if (adjointOptions == null) {
             throw new IllegalArgumentException("adjoint options must not be null");
         }
         this.stepsPerCheckpoint = stepsPerCheckpoint;
         this.adjointOptions = adjointOptions;
+        this.pass = "backward pass of the " + (quadraturePoints > 0 ? "quadrature" : "checkpointed") + " adjoint";
+        if (quadraturePoints > 0) {
+            GaussLegendre rule = GaussLegendre.of(quadraturePoints);
+            this.nodes = rule.nodes();
+            this.weights = rule.weights();
+        } else {
+            this.nodes = null;
+            this.weights = null;
+        }
     }
 
     @Override
     public String name() {
-        return "checkpointed";
+        return nodes != null ? "quadratureAdjoint" : "checkpointed";
     }
 
     @Override
@@ -71,10 +101,12 @@ final class CheckpointedAdjoint implements GradientMethod {
         private final double[] aDy;
         private final double[] aDth;
         private final double[] aDt = new double[1];
+        private final String pass;
         DenseSolution dense;
         long evaluations;
 
-        AdjointSystem(DifferentiableOdeSystem f) {
+        AdjointSystem(DifferentiableOdeSystem f, String pass) {
+            this.pass = pass;
             this.f = f;
             this.n = f.dimension();
             this.p = f.parameterCount();
@@ -86,13 +118,113 @@ final class CheckpointedAdjoint implements GradientMethod {
 
         @Override
         public void derivative(double t, double[] z, double[] dz) {
-            Passes.checkFinite(z, n, p, false, t, PASS);
-            dense.evaluate(t, y);
+            Passes.checkFinite(z, n, p, false, t, pass);
+            dense.evaluateExtended(t, y);
             System.arraycopy(z, 0, a, 0, n);
             f.vectorJacobianProduct(t, y, a, null, aDy, aDth, aDt);
             evaluations++;
             Passes.negatedProducts(aDy, aDth, aDt[0], dz, 0);
-            Passes.checkFinite(dz, n, p, false, t, PASS + " (derivative of the adjoint state)");
+            Passes.checkFinite(dz, n, p, false, t, pass + " (derivative of the adjoint state)");
+        }
+    }
+
+    /**
+     * The adjoint state alone, {@code da/dt = −(∂f/∂y)ᵀ a} against an interpolated state, for the
+     * quadrature adjoint: its Jacobian {@code −(∂f/∂y)ᵀ} is the transposed Jacobian of the forward
+     * system (the user's {@link Jacobian} if the system has one, else {@code n} exact
+     * vector–Jacobian products with unit cotangents), so an implicit method solves an
+     * {@code n × n} system and the parameters never enter it.
+     */
+    static final class QuadratureSystem implements OdeSystem, Jacobian {
+        private final DifferentiableOdeSystem f;
+        private final int n;
+        private final int p;
+        private final String pass;
+        private final double[] y;
+        private final double[] aDy;
+        private final double[] aDth;
+        private final double[] aDt = new double[1];
+        private final double[] unit;
+        private final double[] forwardJacobian;
+        private final Jacobian userJacobian;
+        DenseSolution dense;
+        long evaluations;
+
+        QuadratureSystem(DifferentiableOdeSystem f, String pass) {
+            this.f = f;
+            this.n = f.dimension();
+            this.p = f.parameterCount();
+            this.pass = pass;
+            this.y = new double[n];
+            this.aDy = new double[n];
+            this.aDth = new double[p];
+            this.unit = new double[n];
+            this.userJacobian = f instanceof Jacobian j ? j : null;
+            this.forwardJacobian = userJacobian != null ? new double[n * n] : null;
+        }
+
+        @Override
+        public void derivative(double t, double[] a, double[] da) {
+            Passes.checkFinite(a, n, 0, false, t, pass);
+            dense.evaluateExtended(t, y);
+            f.vectorJacobianProduct(t, y, a, null, aDy, aDth, aDt);
+            evaluations++;
+            for (int k = 0; k < n; k++) {
+                da[k] = -aDy[k];
+            }
+            Passes.checkFinite(da, n, 0, false, t, pass + " (derivative of the adjoint state)");
+        }
+
+        @Override
+        public void jacobian(double t, double[] a, double[] dfdy) {
+            dense.evaluateExtended(t, y);
+            if (userJacobian != null) {
+                userJacobian.jacobian(t, y, forwardJacobian);
+                for (int i = 0; i < n; i++) {
+                    for (int k = 0; k < n; k++) {
+                        dfdy[i * n + k] = -forwardJacobian[k * n + i];
+                    }
+                }
+                return;
+            }
+            // row k of ∂f/∂y is e_kᵀ ∂f/∂y; it is column k of the adjoint's Jacobian −(∂f/∂y)ᵀ
+            for (int k = 0; k < n; k++) {
+                unit[k] = 1.0;
+                f.vectorJacobianProduct(t, y, unit, null, aDy, aDth, aDt);
+                unit[k] = 0.0;
+                evaluations++;
+                for (int i = 0; i < n; i++) {
+                    dfdy[i * n + k] = -aDy[i];
+                }
+            }
+        }
+
+        /**
+         * A step handler for the backward solve that adds, over each accepted step from {@code s0}
+         * to {@code s1 = s0 + h}, {@code −h Σ_q w_q (aᵀ ∂f/∂θ, aᵀ ∂f/∂t)(s0 + c_q h)} to
+         * {@code z[n..n+p]}, with {@code a} from the step's interpolant and {@code y} from the
+         * re-solved forward segment.
+         */
+        StepHandler accumulator(double[] c, double[] w, double[] z, int offset) {
+            double[] aq = new double[n];
+            return step -> {
+                double s0 = step.startTime();
+                double h = step.endTime() - s0;
+                for (int q = 0; q < c.length; q++) {
+                    double t = s0 + c[q] * h;
+                    step.state(t, aq);
+                    dense.evaluateExtended(t, y);
+                    f.vectorJacobianProduct(t, y, aq, null, aDy, aDth, aDt);
+                    evaluations++;
+                    double hw = h * w[q];
+                    for (int k = 0; k < p; k++) {
+                        z[offset + k] -= hw * aDth[k];
+                    }
+                    z[offset + p] -= hw * aDt[0];
+                }
+                Passes.checkFinite(z, offset, p, false, step.endTime(), pass + " (quadrature of the parameter adjoint)");
+                return true;
+            };
         }
     }
 
@@ -152,8 +284,12 @@ final class CheckpointedAdjoint implements GradientMethod {
             int p = system.parameterCount();
             int m = times.length;
             int total = n + p + 1;
-            SolverOptions back = Passes.backwardOptions(options, adjointOptions, n, 1, total);
-            AdjointSystem adj = new AdjointSystem(system);
+            boolean quadrature = nodes != null;
+            SolverOptions back = quadrature
+                    ? Passes.backwardOptions(options, adjointOptions, n, 1, n)
+                    : Passes.backwardOptions(options, adjointOptions, n, 1, total);
+            AdjointSystem adj = quadrature ? null : new AdjointSystem(system, pass);
+            QuadratureSystem quad = quadrature ? new QuadratureSystem(system, pass) : null;
             double[] z = new double[total];
             double[] dtimes = new double[m];
             double[] ybuf = new double[n];
@@ -168,24 +304,37 @@ final class CheckpointedAdjoint implements GradientMethod {
             dtimes[m - 1] = gf;
             z[total - 1] = -gf;
             double[] start = new double[n];
+            double[] a = quadrature ? new double[n] : null;
+            StepHandler quadratureSteps = quadrature ? quad.accumulator(nodes, weights, z, n) : null;
             for (int b = bounds.length - 1; b >= 1; b--) {
                 double t0 = bounds[b - 1];
                 double t1 = bounds[b];
                 System.arraycopy(boundStates, (b - 1) * n, start, 0, n);
                 String where = " (segment from t=" + t1 + " back to t=" + t0 + ")";
                 DenseSolution dense = Passes.solveDense(system, start, t0, t1, options,
-                        PASS + ", re-solving the state forwards" + where);
+                        pass + ", re-solving the state forwards" + where);
                 work = work.plus(dense.stats());
                 evals += dense.stats().functionEvaluations();
                 long held = (long) dense.stepTimes().length * (n + 1);
                 peak = Math.max(peak, storedDoubles() + held + 2L * total);
-                adj.dense = dense;
-                OdeSolution s = Passes.solve(adj, z, new double[] {t1, t0}, back, PASS + where);
-                adj.dense = null;
+                OdeSolution s;
+                if (quadrature) {
+                    quad.dense = dense;
+                    System.arraycopy(z, 0, a, 0, n);
+                    s = Passes.solve(quad, a, new double[] {t1, t0}, back, pass + where, quadratureSteps);
+                    quad.dense = null;
+                    System.arraycopy(s.state(1), 0, z, 0, n);
+                } else {
+                    adj.dense = dense;
+                    s = Passes.solve(adj, z, new double[] {t1, t0}, back, pass + where);
+                    adj.dense = null;
+                    z = s.state(1);
+                }
                 SolverStats ss = s.stats();
                 work = new SolverStats(work.functionEvaluations(), work.acceptedSteps() + ss.acceptedSteps(),
-                        work.rejectedSteps() + ss.rejectedSteps());
-                z = s.state(1);
+                        work.rejectedSteps() + ss.rejectedSteps(), work.jacobianEvaluations() + ss.jacobianEvaluations(),
+                        work.factorizations() + ss.factorizations(), work.newtonIterations() + ss.newtonIterations(),
+                        work.newtonFailures() + ss.newtonFailures());
                 int i = outputIndex[b - 1];
                 if (i >= 0) {
                     for (int k = 0; k < n; k++) {
@@ -198,14 +347,16 @@ final class CheckpointedAdjoint implements GradientMethod {
                         z[total - 1] -= gf;
                     }
                 }
-                Passes.checkFinite(z, n, p, false, t0, PASS);
+                Passes.checkFinite(z, n, p, false, t0, pass);
             }
             double[] dy0 = new double[n];
             System.arraycopy(z, 0, dy0, 0, n);
             double[] dth = new double[p];
             System.arraycopy(z, n, dth, 0, p);
             dtimes[0] = m > 1 ? z[total - 1] : 0.0;
-            SolverStats bw = new SolverStats(evals + adj.evaluations, work.acceptedSteps(), work.rejectedSteps());
+            long backwardEvaluations = quadrature ? quad.evaluations : adj.evaluations;
+            SolverStats bw = new SolverStats(evals + backwardEvaluations, work.acceptedSteps(), work.rejectedSteps(),
+                    work.jacobianEvaluations(), work.factorizations(), work.newtonIterations(), work.newtonFailures());
             return new BackwardResult(dy0, dth, dtimes, bw, Double.NaN, Double.NaN, peak);
         }
     }

@@ -92,7 +92,8 @@ final class DenseWeights {
         throw new IllegalArgumentException("direct(): method '" + (method == null ? null : method.name()) + "' ("
                 + (method == null ? "null" : method.getClass().getName()) + ") is not an explicit Runge–Kutta"
                 + " tableau; direct() replays explicit Runge–Kutta steps stage by stage with the tableau's"
-                + " coefficients. Use GradientMethod.adjoint() or GradientMethod.checkpointed() for other methods");
+                + " coefficients. Use GradientMethod.quadratureAdjoint() (the choice for implicit, stiff solvers),"
+                + " GradientMethod.checkpointed() or GradientMethod.adjoint() for other methods");
     }
 
     /**

@@ -19,6 +19,8 @@ final class Fixtures {
                 GradientMethod.adjoint(),
                 GradientMethod.adjoint(AdjointOptions.builder().seminorm(true).build()),
                 GradientMethod.checkpointed(),
-                GradientMethod.checkpointed(3));
+                GradientMethod.checkpointed(3),
+                GradientMethod.quadratureAdjoint(),
+                GradientMethod.quadratureAdjoint(3, 4, AdjointOptions.defaults()));
     }
 }

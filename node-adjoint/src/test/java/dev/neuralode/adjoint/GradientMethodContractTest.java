@@ -78,6 +78,7 @@ class GradientMethodContractTest {
         NonFiniteStateException e = GradientMethodContract.checkNonFiniteBackward(method);
         String pass = method.name().startsWith("direct") ? "backward pass of backprop through the solver"
                 : method.name().startsWith("adjoint") ? "backward pass of the backsolve adjoint"
+                : method.name().startsWith("quadrature") ? "backward pass of the quadrature adjoint"
                 : "backward pass of the checkpointed adjoint";
         assertThat(e.pass()).startsWith(pass);
         assertThat(e).hasMessageContaining(pass).hasMessageContaining("at t=");
@@ -108,6 +109,7 @@ class GradientMethodContractTest {
                 GradientProblems.TIGHT, method);
         String pass = method.name().startsWith("direct") ? "backward pass of backprop through the solver"
                 : method.name().startsWith("adjoint") ? "backward pass of the backsolve adjoint"
+                : method.name().startsWith("quadrature") ? "backward pass of the quadrature adjoint"
                 : "backward pass of the checkpointed adjoint";
         assertThatThrownBy(() -> tape.backward(r.at(1).sum()))
                 .isInstanceOf(NonFiniteStateException.class)

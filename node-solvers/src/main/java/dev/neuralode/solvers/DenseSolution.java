@@ -103,6 +103,48 @@ public final class DenseSolution {
     }
 
     /**
+     * Evaluates the solution at {@code t} like {@link #evaluate(double, double[])}, and beyond
+     * either end of the interval by extending the polynomial of the first or last step
+     * ({@code θ < 0} or {@code θ > 1} in {@code y(t_k + θh_k) = Σ_q c_q θ^q}). For a solve that reads
+     * this solution at the stage times of another method whose nodes may lie outside its step (the
+     * ESDIRK {@code kvaerno5} has {@code c_3 ≈ 1.23}): the gradient methods' backward solves
+     * against a re-solved forward segment. Without allocating.
+     *
+     * @param t   a finite time
+     * @param out receives the state, length at least {@code n}. Modified (first {@code n} entries).
+     * @throws IllegalArgumentException if {@code t} is not finite or {@code out} is shorter than the state
+     */
+    public void evaluateExtended(double t, double[] out) {
+        if (direction * (t - t0) >= 0 && direction * (t - t1) <= 0) {
+            evaluate(t, out);
+            return;
+        }
+        if (!Double.isFinite(t)) {
+            throw new IllegalArgumentException("evaluateExtended: t=" + t + " is not finite");
+        }
+        if (out == null || out.length < n) {
+            throw new IllegalArgumentException("evaluateExtended: output buffer needs length " + n
+                    + ", got " + (out == null ? "null" : out.length));
+        }
+        if (steps == 0) {
+            System.arraycopy(y0, 0, out, 0, n);
+            return;
+        }
+        int k = direction * (t - t0) < 0 ? 0 : steps - 1;
+        double ts = bounds[k];
+        double theta = (t - ts) / (bounds[k + 1] - ts);
+        int off = offsets[k];
+        int d = (offsets[k + 1] - off) / n - 1;
+        for (int m = 0; m < n; m++) {
+            double acc = coeffs[off + d * n + m];
+            for (int q = d - 1; q >= 0; q--) {
+                acc = coeffs[off + q * n + m] + theta * acc;
+            }
+            out[m] = acc;
+        }
+    }
+
+    /**
      * Evaluates the solution at {@code t} into a new array.
      *
      * @param t a time inside the solved interval
