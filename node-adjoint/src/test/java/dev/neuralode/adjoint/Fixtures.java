@@ -21,6 +21,7 @@ final class Fixtures {
                 GradientMethod.checkpointed(),
                 GradientMethod.checkpointed(3),
                 GradientMethod.quadratureAdjoint(),
-                GradientMethod.quadratureAdjoint(3, 4, AdjointOptions.defaults()));
+                GradientMethod.quadratureAdjoint(3, 4, AdjointOptions.defaults()),
+                GradientMethod.forwardSensitivity());
     }
 }

@@ -28,6 +28,8 @@ class StiffGradientTest {
         for (String solver : new String[] {"rodas5p", "radau5", "kvaerno5", "rosenbrock23"}) {
             out.add(Arguments.of(GradientMethod.quadratureAdjoint(), solver));
             out.add(Arguments.of(GradientMethod.checkpointed(), solver));
+            out.add(Arguments.of(GradientMethod.forwardSensitivity(), solver));
+            out.add(Arguments.of(GradientMethod.forwardSensitivity(true), solver));
         }
         return out;
     }
