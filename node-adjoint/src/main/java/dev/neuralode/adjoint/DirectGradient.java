@@ -54,9 +54,9 @@ final class DirectGradient implements GradientMethod {
 
     /**
      * Default heap budget of the recorded forward evaluations (see {@link GradientMethod#direct()}):
-     * a sixteenth of the maximum heap, between 8 MiB and 1 GiB.
+     * a thirty-second of the maximum heap, between 8 MiB and 1 GiB.
      */
-    static final long DEFAULT_RECORD_BYTES = Math.max(8L << 20, Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 16));
+    static final long DEFAULT_RECORD_BYTES = Math.max(8L << 20, Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 32));
 
     private final long recordBytes;
 

@@ -122,8 +122,8 @@ public interface GradientMethod {
      * extensions, DOP853's order-7 dense output, or a user tableau's own), which is linear in the
      * step's start state and the extended stages and is differentiated with them.
      * Memory: the step trace (one state and a few numbers per accepted step), plus the forward
-     * evaluations kept as {@link dev.neuralode.core.Linearization}s up to a sixteenth of the
-     * maximum heap (between 8 MiB and 1 GiB; 375 MiB with a 6 GB default heap). Each kept evaluation
+     * evaluations kept as {@link dev.neuralode.core.Linearization}s up to a thirty-second of the
+     * maximum heap (between 8 MiB and 1 GiB; 188 MiB with a 6 GB default heap). Each kept evaluation
      * saves one evaluation of the dynamics in the backward pass, and its arrays come from the tape
      * arena and are reused by the next iteration, so holding them costs resident memory, not
      * garbage: a latent ODE at batch 1000 (a 4-20-20-4 network, about 0.7 MB per recorded

@@ -75,6 +75,7 @@ public final class AdjointDemo extends Demo {
         requirePositive("--t-end", tEnd);
         requireAtLeast("--batch", batch, 1);
         requireAtLeast("--repeats", repeats, 1);
+        requirePositive("--rtol", rtol);
     }
 
     @Override
@@ -125,7 +126,8 @@ public final class AdjointDemo extends Demo {
         Progress progress = new Progress(log, "adjoint", n);
         for (int i = 0; i < n; i++) {
             xs[i] = steps[i];
-            SolverOptions fixed = SolverOptions.builder().method("rk4").stepSize(tEnd / steps[i]).build();
+            SolverOptions fixed = SolverOptions.builder().method("rk4").stepSize(tEnd / steps[i])
+                    .maxSteps(steps[i] + 10L).build();
             double[] g0 = null;
             for (int k = 0; k < METHODS.length; k++) {
                 Run best = null;

@@ -27,15 +27,18 @@ import picocli.CommandLine.Option;
 
 /**
  * Augmented neural ODEs (Dupont, Doucet, Teh, NeurIPS 2019). The flow of an ODE is a
- * homeomorphism: trajectories never cross, so a neural ODE in the plane cannot move the inner
- * disc of concentric circles outside the ring around it, and a linear classifier after it cannot
- * separate them. It tries anyway, squeezing the ring through gaps with ever stiffer dynamics, so
- * its number of function evaluations grows as it trains. Appending {@code p} zero dimensions
+ * homeomorphism: trajectories never cross, so a neural ODE in the plane cannot move the whole inner
+ * disc of concentric circles outside the ring around it. On a finite sample it does not have to:
+ * it squeezes the ring through the gaps between the samples, with more complex dynamics, and
+ * still classifies most test points correctly (99 % in the default run). Appending {@code p} zero dimensions
  * ({@code h(0) = [x, 0]}) gives the flow room to lift one class over the other.
  */
 @Command(name = "anode", mixinStandardHelpOptions = true,
-        description = {"Plain vs augmented neural ODE on concentric circles (the data a 2-D flow cannot "
-                + "separate): accuracy, loss, function evaluations, and the learned flows.",
+        description = {"Plain vs augmented neural ODE on concentric circles: accuracy, loss, function evaluations "
+                + "and the learned flows. A 2-D flow cannot carry the inner disc out of the ring without crossing "
+                + "trajectories, so the plain model squeezes the ring through the gaps between the samples (on the "
+                + "default 256 points it still reaches 99% test accuracy); the augmented one lifts one class over "
+                + "the other in its extra dimension.",
                 "Plots: anode-flows.png, anode-decision.png, anode-training.png"})
 public final class AnodeDemo extends Demo {
 
@@ -55,8 +58,13 @@ public final class AnodeDemo extends Demo {
             description = "training points (default: ${DEFAULT-VALUE})")
     int points;
 
+    /**
+     * The solver and training flags; the default gradient is the checkpointed adjoint: the
+     * backsolve adjoint's reconstruction of the plain model's contracting flow drifts past its
+     * threshold (at iteration 61 of the default run), so its gradient would be wrong.
+     */
     @Mixin
-    final FlowTrainingOptions training = new FlowTrainingOptions();
+    final FlowTrainingOptions training = new FlowTrainingOptions("checkpoint");
 
     /**
      * {@code x → [x, 0_p] → ODE flow over [0, 1] → linear → logit}: node-models'
@@ -100,6 +108,12 @@ public final class AnodeDemo extends Demo {
         requireAtLeast("--hidden", hidden, 1);
         requireAtLeast("--points", points, 2);
         training.validate();
+        requireFitsInHeap("--hidden", hidden, (double) hidden * hidden);
+    }
+
+    @Override
+    protected String failureHint() {
+        return training.hint();
     }
 
     @Override
@@ -239,7 +253,8 @@ public final class AnodeDemo extends Demo {
         Plots.iterations(nfe, iterations);
         Plots.line(nfe, "plain", itPlain, plainHist[1], Plots.PALETTE[0], 1.5f);
         Plots.line(nfe, "augmented", itAug, augHist[1], Plots.PALETTE[1], 1.5f);
-        nfe.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        Plots.legendBelow(loss);
+        Plots.legendBelow(nfe);
         saveGrid(List.of(loss, nfe), 1, 2, "anode-training.png");
     }
 }

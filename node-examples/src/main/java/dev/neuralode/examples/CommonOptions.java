@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * Options shared by every demo (a picocli mixin): the random seed and the output folder.
+ * Options shared by every demo (a picocli mixin): the random seed (which demos without randomness
+ * drop), the output folder and how much is logged.
  */
 public final class CommonOptions {
 
@@ -18,6 +19,16 @@ public final class CommonOptions {
     @Option(names = {"-o", "--output"}, defaultValue = "examples-output", paramLabel = "DIR",
             description = "folder for the PNG plots, created if needed (default: ${DEFAULT-VALUE})")
     Path output;
+
+    /** Only warnings, errors and the summary line. */
+    @Option(names = {"-q", "--quiet"},
+            description = "print only the summary line, warnings and errors (no progress)")
+    boolean quiet;
+
+    /** Debug messages, and a failure's stack trace. */
+    @Option(names = {"-v", "--verbose"},
+            description = "print debug messages, and the stack trace of a failure")
+    boolean verbose;
 
     /**
      * The random seed.
@@ -35,5 +46,23 @@ public final class CommonOptions {
      */
     public Path output() {
         return output;
+    }
+
+    /**
+     * Whether {@code --quiet} was given.
+     *
+     * @return true for warnings, errors and the summary only
+     */
+    public boolean quiet() {
+        return quiet;
+    }
+
+    /**
+     * Whether {@code --verbose} was given.
+     *
+     * @return true for debug messages and stack traces
+     */
+    public boolean verbose() {
+        return verbose;
     }
 }

@@ -106,14 +106,14 @@ public final class Datasets {
      * 0.05, scaled by 1.6) or {@code "circles"} (two concentric rings of radii 1 and 2 with noise
      * 0.08).
      *
-     * @param name the density
+     * @param name the density, in any case
      * @param n    number of points
      * @param rng  the random source. Modified.
      * @return {@code n × 2} points
      * @throws IllegalArgumentException for an unknown name
      */
     public static double[][] density(String name, int n, Random rng) {
-        switch (name) {
+        switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "moons": {
                 double[][] x = twoMoons(n, 0.05, rng).x();
                 for (double[] p : x) {

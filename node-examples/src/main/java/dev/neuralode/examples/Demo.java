@@ -1,5 +1,6 @@
 package dev.neuralode.examples;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,16 +100,127 @@ public abstract class Demo implements Callable<Integer> {
      * @throws Exception on failure
      */
     public final DemoResult runDemo() throws Exception {
+        if (common.quiet() && common.verbose()) {
+            throw new IllegalArgumentException("--quiet and --verbose exclude each other");
+        }
         validate();
         images.clear();
-        Files.createDirectories(common.output());
-        long start = System.nanoTime();
-        DemoResult r = run();
-        for (Path p : r.images()) {
-            log.info("wrote {}", p);
+        try {
+            Files.createDirectories(common.output());
+        } catch (IOException e) {
+            throw new DemoFailure("cannot create the output folder --output " + common.output() + ": "
+                    + DemoFailure.reason(e), e);
         }
-        log.info(String.format(Locale.ROOT, "%s finished in %.1fs", r.demo(), (System.nanoTime() - start) * 1e-9));
-        return r;
+        if (!Files.isWritable(common.output())) {
+            throw new DemoFailure("cannot write into the output folder --output " + common.output()
+                    + ": permission denied", null);
+        }
+        Verbosity.Restore level = Verbosity.set(common.quiet(), common.verbose());
+        try {
+            long start = System.nanoTime();
+            DemoResult r;
+            try {
+                r = run();
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                throw DemoFailure.of(null, failureHint(), e);
+            }
+            for (Path p : r.images()) {
+                log.info("wrote {}", p);
+            }
+            log.info(String.format(Locale.ROOT, "%s finished in %.1fs", r.demo(), (System.nanoTime() - start) * 1e-9));
+            return r;
+        } finally {
+            level.close();
+        }
+    }
+
+    /**
+     * Whether the demo draws random numbers; a demo that does not loses the {@code --seed} option
+     * on the command line. Default true.
+     *
+     * @return true if {@code --seed} changes the run
+     */
+    protected boolean usesSeed() {
+        return true;
+    }
+
+    /**
+     * Advice added to a failed solve's message, naming this demo's flags; the default names
+     * {@code --max-steps} and the tolerances when the demo has them.
+     *
+     * @return the advice, or null
+     */
+    protected String failureHint() {
+        return null;
+    }
+
+    /**
+     * Requires that arrays of {@code doubles} values fit in the Java heap, so that a huge size flag
+     * is refused before any work instead of failing deep inside a matrix library.
+     *
+     * @param option  the option that sets the size, for example {@code "--hidden"}
+     * @param value   its value
+     * @param doubles a lower bound on the doubles the run allocates for it
+     * @throws IllegalArgumentException naming the option, the memory needed and the heap
+     */
+    protected static void requireFitsInHeap(String option, long value, double doubles) {
+        double bytes = doubles * Double.BYTES;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (!(bytes <= Math.min(heap, 8.0 * Integer.MAX_VALUE))) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s %d needs at least %.3g GiB for its weights, more than the Java heap (%d MiB)", option, value,
+                    bytes / (1L << 30), heap >> 20));
+        }
+    }
+
+    /**
+     * Requires an integer option of at most {@code max}.
+     *
+     * @param option the option's name
+     * @param value  its value
+     * @param max    the largest valid value
+     * @param why    what the bound comes from, or null
+     * @throws IllegalArgumentException naming the option, its value and the bound
+     */
+    protected static void requireAtMost(String option, long value, long max, String why) {
+        if (value > max) {
+            throw new IllegalArgumentException(option + " must be at most " + max + (why == null ? "" : " (" + why + ")")
+                    + ", got " + value);
+        }
+    }
+
+    /**
+     * Requires a finite option value in a closed interval.
+     *
+     * @param option the option's name
+     * @param value  its value
+     * @param lo     the smallest valid value
+     * @param hi     the largest valid value
+     * @throws IllegalArgumentException naming the option, its value and the interval
+     */
+    protected static void requireBetween(String option, double value, double lo, double hi) {
+        if (!(value >= lo && value <= hi)) {
+            throw new IllegalArgumentException(option + " must be in [" + lo + ", " + hi + "], got " + value);
+        }
+    }
+
+    /**
+     * Resolves an enum-like option value case-insensitively.
+     *
+     * @param option the option's name, for example {@code "--density"}
+     * @param value  its value as given
+     * @param valid  the valid choices, in lower case
+     * @return the matching choice, in lower case
+     * @throws IllegalArgumentException naming the option, the value and the choices
+     */
+    protected static String choice(String option, String value, String... valid) {
+        String v = value.toLowerCase(Locale.ROOT);
+        for (String c : valid) {
+            if (c.equals(v)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException(option + ": unknown value '" + value + "'; valid: " + String.join(", ", valid));
     }
 
     /**

@@ -19,9 +19,18 @@ final class DiffSolve {
     private final GradientMethod gradient;
 
     DiffSolve(Layer f, String method, double rtol, double atol, Double stepSize, String gradient) {
+        this(f, method, rtol, atol, stepSize, Flows.DEFAULT_MAX_STEPS, gradient);
+    }
+
+    DiffSolve(Layer f, String method, double rtol, double atol, Double stepSize, long maxSteps, String gradient) {
         this.f = Flows.dynamics(f);
-        this.options = Flows.options(method, rtol, atol, stepSize);
+        this.options = Flows.options(method, rtol, atol, stepSize, maxSteps);
         this.gradient = Flows.gradient(gradient);
+    }
+
+    /** The solver settings in words, for the log. */
+    String describe(Double stepSize) {
+        return Flows.describe(options, stepSize);
     }
 
     /** The solve from {@code y0} (on its tape) at {@code times}; its stats count the work. */

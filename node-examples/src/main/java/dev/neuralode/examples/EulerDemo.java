@@ -71,7 +71,25 @@ public final class EulerDemo extends Demo {
         for (double h : stepSizes) {
             requirePositive("--step-sizes", h);
         }
+        for (double h : stepSizes) {
+            // the plotted Euler solutions store every step
+            requireAtMost("--step-sizes", (long) Math.ceil(tEnd / h), MAX_PLOTTED_STEPS,
+                    "steps of --t-end / h; got h = " + h);
+        }
         requireAtLeast("--levels", levels, 1);
+        requireAtMost("--levels", levels, MAX_LEVELS, "the finest level takes 8 * 2^(K-1) steps");
+    }
+
+    /** Largest {@code --levels}: the finest level takes 8 · 2^19 ≈ 4.2 million Euler steps. */
+    static final int MAX_LEVELS = 20;
+
+    /** Most steps of a plotted Euler solution ({@code --t-end / h}). */
+    static final long MAX_PLOTTED_STEPS = 100_000;
+
+    /** The problem has no randomness: {@code --seed} is not offered. */
+    @Override
+    protected boolean usesSeed() {
+        return false;
     }
 
     @Override
@@ -201,7 +219,9 @@ public final class EulerDemo extends Demo {
     }
 
     private static SolverOptions fixed(String method, double h) {
-        return SolverOptions.builder().method(method).stepSize(h).build();
+        // above the most steps validate() lets through (8 * 2^(MAX_LEVELS - 1)), not the solver's default limit
+        long steps = 8L << MAX_LEVELS;
+        return SolverOptions.builder().method(method).stepSize(h).maxSteps(steps).build();
     }
 
     /** The step grid 0, h, 2h, ..., T (h must divide T up to round-off). */

@@ -33,21 +33,52 @@ final class FlowTrainingOptions {
             description = "relative tolerance (atol = rtol/10) (default: ${DEFAULT-VALUE})")
     double rtol;
 
-    @Option(names = "--gradient", defaultValue = "adjoint", paramLabel = "G",
+    @Option(names = "--gradient", paramLabel = "G",
             description = "gradient method: direct, adjoint or checkpoint (default: ${DEFAULT-VALUE})")
     String gradient;
+
+    /** The options with the backsolve adjoint as the default gradient method. */
+    FlowTrainingOptions() {
+        this("adjoint");
+    }
+
+    /**
+     * The options with another default gradient method (picocli takes the field's value before
+     * parsing as the default, and shows it in the help).
+     *
+     * @param defaultGradient the default of {@code --gradient}
+     */
+    FlowTrainingOptions(String defaultGradient) {
+        this.gradient = defaultGradient;
+    }
 
     @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR",
             description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     double lr;
 
+    @Option(names = "--max-steps", defaultValue = "" + Flows.DEFAULT_MAX_STEPS, paramLabel = "N",
+            description = "steps one ODE solve may take before the run stops as diverged (default: ${DEFAULT-VALUE})")
+    long maxSteps;
+
     /**
-     * Checks {@code --lr} (the solver and gradient names are checked where they are resolved).
+     * Checks every flag of the mixin: {@code --lr}, {@code --rtol}, {@code --max-steps}, the
+     * {@code --method} and {@code --gradient} names (case-insensitive).
      *
      * @throws IllegalArgumentException naming the option and its value
      */
     void validate() {
         Demo.requirePositive("--lr", lr);
+        solver();
+        Flows.gradientName(gradient);
+    }
+
+    /**
+     * Advice for a failed solve of these demos, naming their flags.
+     *
+     * @return the advice
+     */
+    String hint() {
+        return "lower --lr (now " + lr + ") or raise --max-steps (now " + maxSteps + ")";
     }
 
     /**
@@ -56,7 +87,7 @@ final class FlowTrainingOptions {
      * @return the options (a fixed-step method gets {@link Flows}' default step)
      */
     SolverOptions solver() {
-        return Flows.options(method, rtol, rtol / 10, null);
+        return Flows.options(method, rtol, rtol / 10, null, maxSteps);
     }
 
     /**
@@ -96,15 +127,23 @@ final class FlowTrainingOptions {
             LossFunction loss, StopRequest stop, Path checkpoint) {
         double[][] hist = new double[2][iterations];
         Progress progress = new Progress(log, name, iterations);
-        TrainingResult r = Trainer.builder(new Adam(params, lr)).iterations(iterations).nfe(nfe)
-                .stopRequest(stop).checkpoint(checkpoint, 100)
-                .callback(e -> {
-                    hist[0][e.iteration()] = e.loss();
-                    hist[1][e.iteration()] = e.forwardNfe() + e.backwardNfe();
-                    progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
-                })
-                .build()
-                .fit(loss);
+        int[] done = {0};
+        TrainingResult r;
+        try {
+            r = Trainer.builder(new Adam(params, lr)).iterations(iterations).nfe(nfe)
+                    .stopRequest(stop).checkpoint(checkpoint, 100)
+                    .callback(e -> {
+                        hist[0][e.iteration()] = e.loss();
+                        hist[1][e.iteration()] = e.forwardNfe() + e.backwardNfe();
+                        done[0] = e.iteration() + 1;
+                        progress.update(e.iteration() + 1, e.loss(), e.forwardNfe() + e.backwardNfe(), null);
+                    })
+                    .build()
+                    .fit(loss);
+        } catch (RuntimeException e) {
+            throw DemoFailure.of("training " + name + " failed at iteration " + (done[0] + 1) + " of " + iterations,
+                    hint(), e);
+        }
         if (r.stopRequested()) {
             log.warn("{}: stopped ({}) after {} of {} iterations; checkpoint {}", name, r.stopReason(),
                     r.iterations(), iterations, checkpoint);

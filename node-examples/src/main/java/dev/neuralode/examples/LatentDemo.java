@@ -92,15 +92,27 @@ public final class LatentDemo extends Demo {
         requireAtLeast("--latent", latentDim, 1);
         requireAtLeast("--hidden", hidden, 1);
         training.validate();
+        encoderKind();
+        // the GRU's three gates and the dynamics each hold hidden x hidden weights
+        requireFitsInHeap("--hidden", hidden, 4.0 * hidden * hidden);
+    }
+
+    @Override
+    protected String failureHint() {
+        return training.hint();
+    }
+
+    /** The {@code --encoder} value, case-insensitively. */
+    private LatentOde.Encoder encoderKind() {
+        return switch (choice("--encoder", encoder.replace('_', '-'), "rnn", "gru", "ode-rnn", "odernn")) {
+            case "rnn", "gru" -> LatentOde.Encoder.RNN;
+            default -> LatentOde.Encoder.ODE_RNN;
+        };
     }
 
     @Override
     protected DemoResult run() throws Exception {
-        LatentOde.Encoder kind = switch (encoder.toLowerCase(Locale.ROOT).replace('_', '-')) {
-            case "rnn", "gru" -> LatentOde.Encoder.RNN;
-            case "ode-rnn", "odernn" -> LatentOde.Encoder.ODE_RNN;
-            default -> throw new IllegalArgumentException("unknown encoder '" + encoder + "'; valid: rnn, ode-rnn");
-        };
+        LatentOde.Encoder kind = encoderKind();
         Random rng = new Random(common.seed());
         Datasets.Spirals data = Datasets.spirals(spirals, grid, observations, WINDOW, noise, rng);
         Datasets.Spirals test = Datasets.spirals(8, grid, observations, WINDOW, noise, rng);
@@ -258,6 +270,12 @@ public final class LatentDemo extends Demo {
         XYChart loss = Plots.xy("Training: negative ELBO per spiral", "iteration", "-ELBO");
         double[] it = Plots.iterations(loss, losses.length);
         Plots.line(loss, "-ELBO (KL weight annealed over the first half)", it, losses, Plots.PALETTE[0], 1.5f);
+        int above = Plots.focusOnTraining(loss, losses);
+        if (above > 0) {
+            loss.setTitle(String.format(Locale.ROOT, "Negative ELBO per spiral (first %d iterations off the top, max %.0f)",
+                    above, Arrays.stream(losses).max().orElse(Double.NaN)));
+        }
+        Plots.legendBelow(loss);
         save(loss, "latent-training.png");
     }
 

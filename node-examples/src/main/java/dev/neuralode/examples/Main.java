@@ -35,18 +35,35 @@ public final class Main implements Runnable {
      */
     public static int execute(String... args) {
         System.setProperty("java.awt.headless", "true");
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((ex, cl, parsed) -> {
-                    if (ex instanceof IllegalArgumentException) {
-                        // bad option values found while running (an unknown method or gradient...)
-                        cl.getErr().println(cl.getColorScheme().errorText("node-examples " + cl.getCommandName()
-                                + ": " + ex.getMessage()));
-                        cl.usage(cl.getErr());
-                        return cl.getCommandSpec().exitCodeOnInvalidInput();
-                    }
-                    throw ex;
-                })
-                .execute(args);
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommand() instanceof Demo d && !d.usesSeed()) {
+                sub.getCommandSpec().remove(sub.getCommandSpec().findOption("--seed"));
+            }
+        }
+        return cl.setExecutionExceptionHandler(Main::handle).execute(args);
+    }
+
+    /**
+     * What a demo's exception becomes: an option value refused by the demo's checks
+     * ({@link IllegalArgumentException}) is a usage error (the message, the usage, status 2);
+     * anything else is a failure: one line {@code node-examples <demo>: <message>}, status 1, and
+     * the stack trace only with {@code --verbose}.
+     */
+    private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        String name = "node-examples " + cl.getCommandName() + ": ";
+        if (ex instanceof IllegalArgumentException) {
+            cl.getErr().println(cl.getColorScheme().errorText(name + ex.getMessage()));
+            cl.usage(cl.getErr());
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        }
+        DemoFailure f = DemoFailure.of(null, null, ex);
+        if (cl.getCommand() instanceof Demo d && d.common.verbose()) {
+            f.printStackTrace(cl.getErr());
+        }
+        cl.getErr().println(cl.getColorScheme().errorText(name + f.getMessage()));
+        cl.getErr().flush();
+        return 1;
     }
 
     @Override

@@ -516,10 +516,212 @@ public final class Plots {
     }
 
     private static void hideEmptyLegend(Chart<?, ?> chart) {
-        if (chart instanceof XYChart xy
-                && xy.getSeriesMap().values().stream().noneMatch(XYSeries::isShowInLegend)) {
-            xy.getStyler().setLegendVisible(false);
+        if (chart instanceof XYChart xy) {
+            roundLinearTicks(xy);
+            readableLogTicks(xy);
+            if (xy.getSeriesMap().values().stream().noneMatch(XYSeries::isShowInLegend)) {
+                xy.getStyler().setLegendVisible(false);
+            }
         }
+    }
+
+    /** The name of the invisible series {@link #roundLinearTicks} adds. */
+    static final String TICK_SERIES = "\u2063ticks";
+
+    /**
+     * Gives a linear x-axis ticks on round numbers. XChart places the ticks of an axis whose data
+     * are equally spaced (iterations 1, 2, ..., n) on every k-th data point (0, 11, 22, ...); an
+     * invisible series of three points, one of them off the grid (at 1/π of the range), makes it
+     * use its ordinary 1-2-5 steps instead. The y of the added points is one of the chart's own, so
+     * the y-axis range does not change.
+     *
+     * @param chart the chart. Modified (once; later calls do nothing).
+     */
+    static void roundLinearTicks(XYChart chart) {
+        if (chart.getStyler().isXAxisLogarithmic() || chart.getSeriesMap().containsKey(TICK_SERIES)) {
+            return;
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        double y = Double.NaN;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            double[] xs = s.getXData();
+            double[] ys = s.getYData();
+            for (int i = 0; i < xs.length; i++) {
+                if (Double.isFinite(xs[i]) && Double.isFinite(ys[i])) {
+                    lo = Math.min(lo, xs[i]);
+                    hi = Math.max(hi, xs[i]);
+                    if (Double.isNaN(y)) {
+                        y = ys[i];
+                    }
+                }
+            }
+        }
+        Double min = chart.getStyler().getXAxisMin();
+        Double max = chart.getStyler().getXAxisMax();
+        lo = min != null ? min : lo;
+        hi = max != null ? max : hi;
+        if (!(hi > lo) || Double.isNaN(y)) {
+            return;
+        }
+        XYSeries s = chart.addSeries(TICK_SERIES, new double[] {lo, lo + (hi - lo) / Math.PI, hi},
+                new double[] {y, y, y});
+        s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(new Color(0, 0, 0, 0));
+        s.setShowInLegend(false);
+    }
+
+    /**
+     * Labels a logarithmic y-axis with readable numbers. XChart labels only the powers of ten
+     * (0.1 and 0.01 on a training curve), and asking it for all nine ticks of each decade crowds
+     * their labels; so an axis spanning at most three decades also gets the labels 2 and 5 times
+     * each power of ten ({@code 0.005, 0.02, 0.05, 0.2}), drawn as text annotations right-aligned
+     * in the tick-label column next to XChart's own minor grid lines. Once per chart.
+     *
+     * @param chart the chart. Modified.
+     * @return the labels added (none for a linear or a wide axis, or a chart labelled before)
+     */
+    static List<LogLabel> readableLogTicks(XYChart chart) {
+        List<LogLabel> added = new ArrayList<>();
+        if (!chart.getStyler().isYAxisLogarithmic() || chart.getStyler().isXAxisLogarithmic() || !LABELLED.add(chart)) {
+            return added;
+        }
+        double[] y = range(chart, false);
+        double[] x = range(chart, true);
+        if (!(y[1] > y[0]) || !(x[1] > x[0]) || Math.log10(y[1] / y[0]) > 3) {
+            return added;
+        }
+        Double xMin = chart.getStyler().getXAxisMin();
+        Double xMax = chart.getStyler().getXAxisMax();
+        double left = xMin != null ? xMin : x[0];
+        double span = (xMax != null ? xMax : x[1]) - left;
+        Font font = chart.getStyler().getAxisTickLabelsFont();
+        java.awt.font.FontRenderContext frc = new java.awt.font.FontRenderContext(null, true, true);
+        double plotWidth = Math.max(100, chart.getWidth() - 110.0);
+        chart.getStyler().setAnnotationTextFont(font).setAnnotationTextFontColor(chart.getStyler().getAxisTickLabelsColor());
+        for (int e = (int) Math.floor(Math.log10(y[0])); e <= (int) Math.ceil(Math.log10(y[1])); e++) {
+            for (int m : new int[] {2, 5}) {
+                double v = m * Math.pow(10, e);
+                if (v >= y[0] && v <= y[1]) {
+                    String label = logLabel(v, true);
+                    double w = font.getStringBounds(label, frc).getWidth();
+                    // centred so that its right end sits where XChart right-aligns its own tick labels
+                    double cx = left - span * (w / 2 + chart.getStyler().getAxisTickPadding() + 4) / plotWidth;
+                    chart.addAnnotation(new org.knowm.xchart.AnnotationText(label, cx, v, false));
+                    added.add(new LogLabel(label, cx, v));
+                }
+            }
+        }
+        return added;
+    }
+
+    /** Charts whose log axis {@link #readableLogTicks} has labelled already. */
+    private static final java.util.Set<XYChart> LABELLED =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+
+    /**
+     * A tick label added to a logarithmic axis.
+     *
+     * @param text the label
+     * @param x    the data x of the label's centre (left of the plot)
+     * @param y    the value it labels
+     */
+    record LogLabel(String text, double x, double y) {
+    }
+
+    /** The range of the finite data of one axis (positive data on a logarithmic axis). */
+    private static double[] range(XYChart chart, boolean x) {
+        boolean log = x ? chart.getStyler().isXAxisLogarithmic() : chart.getStyler().isYAxisLogarithmic();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            if (s.getName().equals(TICK_SERIES)) {
+                continue;
+            }
+            for (double v : x ? s.getXData() : s.getYData()) {
+                if (Double.isFinite(v) && (!log || v > 0)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        return new double[] {lo, hi};
+    }
+
+    /**
+     * The label of a logarithmic tick at {@code v}: empty unless {@code v} is 1, 2 or 5 times a
+     * power of ten (only 1 unless {@code fine}); plain decimals from 10⁻⁴ to 10⁴, {@code 2e-7} style
+     * beyond.
+     *
+     * @param v    the tick's value
+     * @param fine whether 2 and 5 times a power of ten are labelled too
+     * @return the label, possibly empty
+     */
+    static String logLabel(double v, boolean fine) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            return "";
+        }
+        int e = (int) Math.floor(Math.log10(v) + 1e-9);
+        double m = v / Math.pow(10, e);
+        long mi = Math.round(m);
+        if (Math.abs(m - mi) > 1e-6 * m || !(mi == 1 || fine && (mi == 2 || mi == 5))) {
+            return "";
+        }
+        if (e >= -4 && e <= 4) {
+            return new java.math.BigDecimal(mi).scaleByPowerOfTen(e).stripTrailingZeros().toPlainString();
+        }
+        return mi + "e" + e;
+    }
+
+    /**
+     * Puts the legend below the plot, in one row, where it cannot cover data (training curves,
+     * whose lines fill the plot's corners).
+     *
+     * @param chart the chart. Modified.
+     */
+    public static void legendBelow(XYChart chart) {
+        chart.getStyler().setLegendPosition(LegendPosition.OutsideS)
+                .setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+    }
+
+    /**
+     * Limits the y-axis of a training curve so that its end stays readable: the first iterations
+     * of a loss that falls by orders of magnitude (a negative ELBO from 12,000 to -26) would
+     * otherwise squeeze the rest of the run into a line. The upper limit is the largest value after
+     * the first tenth of the run, plus a margin; the lower one the smallest value, minus a margin.
+     * A curve whose early values would take less than half of the axis keeps XChart's range.
+     *
+     * @param chart  the chart. Modified.
+     * @param values the curve's values, iteration by iteration
+     * @return how many iterations lie above the upper limit (drawn off the top), 0 if none
+     */
+    public static int focusOnTraining(XYChart chart, double[] values) {
+        int from = values.length / 10;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        double tailHi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isFinite(values[i])) {
+                lo = Math.min(lo, values[i]);
+                hi = Math.max(hi, values[i]);
+                if (i >= from) {
+                    tailHi = Math.max(tailHi, values[i]);
+                }
+            }
+        }
+        // only when the early iterations would take more than half of the axis
+        if (!(tailHi > lo) || hi - tailHi <= tailHi - lo) {
+            return 0;
+        }
+        double margin = 0.05 * (tailHi - lo);
+        double top = tailHi + margin;
+        chart.getStyler().setYAxisMin(lo - margin).setYAxisMax(top);
+        int above = 0;
+        for (double v : values) {
+            above += v > top ? 1 : 0;
+        }
+        return above;
     }
 
     /** A 2-D vector field for {@link #arrows}. */

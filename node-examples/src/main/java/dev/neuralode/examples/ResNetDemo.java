@@ -73,12 +73,16 @@ public final class ResNetDemo extends Demo {
     String gradient;
 
     @Option(names = "--eval-time", defaultValue = "0.5", paramLabel = "T",
-            description = "evaluate the ODE network's hidden state at this time in [0, 1] (default: ${DEFAULT-VALUE})")
+            description = "evaluate the ODE network's hidden state at this time, in [0, 1] (default: ${DEFAULT-VALUE})")
     double evalTime;
 
     @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR",
             description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     double lr;
+
+    @Option(names = "--max-steps", defaultValue = "" + Flows.DEFAULT_MAX_STEPS, paramLabel = "N",
+            description = "steps one ODE solve may take before the run stops as diverged (default: ${DEFAULT-VALUE})")
+    long maxSteps;
 
     /** The ResNet: N residual blocks {@code h + g_k(h)/N}, then a linear classifier. */
     static final class ResNet extends Layer {
@@ -123,7 +127,7 @@ public final class ResNetDemo extends Demo {
 
         OdeNet(int hidden, Random rng) {
             Sequential f = Mlp.builder(2).hidden(hidden).out(2).time(Mlp.TimeMode.CONCAT).random(rng).build();
-            OdeBlock block = new OdeBlock(OdeFunction.of(f), 0, 1, Flows.options(method, rtol, rtol / 10, null),
+            OdeBlock block = new OdeBlock(OdeFunction.of(f), 0, 1, Flows.options(method, rtol, rtol / 10, null, maxSteps),
                     Flows.gradient(gradient));
             head = new Linear(2, 2, rng);
             net = registerModule("net", new NeuralOde(Activation.identity(), block, head));
@@ -152,6 +156,15 @@ public final class ResNetDemo extends Demo {
         requireAtLeast("--iterations", iterations, 1);
         requireAtLeast("--points", points, 2);
         requirePositive("--lr", lr);
+        requireBetween("--eval-time", evalTime, 0, 1);
+        Flows.options(method, rtol, rtol / 10, null, maxSteps);
+        Flows.gradientName(gradient);
+        requireFitsInHeap("--hidden", hidden, (double) hidden * hidden);
+    }
+
+    @Override
+    protected String failureHint() {
+        return "lower --lr (now " + lr + ") or raise --max-steps (now " + maxSteps + ")";
     }
 
     @Override
@@ -164,7 +177,8 @@ public final class ResNetDemo extends Demo {
         OdeNet ode = new OdeNet(hidden, new Random(common.seed() + 2));
 
         log.info("ResNet: {} blocks, {} parameters; ODE net: {} parameters ({} {} gradient)",
-                blocks, resnet.parameterCount(), ode.parameterCount(), method, gradient);
+                blocks, resnet.parameterCount(), ode.parameterCount(), Flows.method(method).name(),
+                Flows.gradientName(gradient));
         double resTime = train("resnet", resnet, train, () -> 0L);
         double odeTime = train("odenet", ode, train, ode.net::nfe);
 
@@ -237,12 +251,21 @@ public final class ResNetDemo extends Demo {
     private double train(String name, Layer model, Datasets.Labelled data, java.util.function.LongSupplier nfe) {
         Progress progress = new Progress(log, name, iterations);
         long start = System.nanoTime();
-        Trainer.builder(new Adam(model.parameters(), lr)).iterations(iterations).nfe(nfe)
-                .stopRequest(stopRequest()).checkpoint(checkpointFile(name), 100)
-                .callback(e -> progress.update(e.iteration() + 1, e.loss(),
-                        model instanceof OdeNet ? e.forwardNfe() + e.backwardNfe() : Double.NaN, null))
-                .build()
-                .fit((tape, it) -> LossFunctions.crossEntropy(model.forward(tape.constant(data.x())), data.labels()));
+        int[] done = {0};
+        try {
+            Trainer.builder(new Adam(model.parameters(), lr)).iterations(iterations).nfe(nfe)
+                    .stopRequest(stopRequest()).checkpoint(checkpointFile(name), 100)
+                    .callback(e -> {
+                        done[0] = e.iteration() + 1;
+                        progress.update(e.iteration() + 1, e.loss(),
+                                model instanceof OdeNet ? e.forwardNfe() + e.backwardNfe() : Double.NaN, null);
+                    })
+                    .build()
+                    .fit((tape, it) -> LossFunctions.crossEntropy(model.forward(tape.constant(data.x())), data.labels()));
+        } catch (RuntimeException e) {
+            throw DemoFailure.of("training " + name + " failed at iteration " + (done[0] + 1) + " of " + iterations,
+                    failureHint(), e);
+        }
         return (System.nanoTime() - start) * 1e-9;
     }
 

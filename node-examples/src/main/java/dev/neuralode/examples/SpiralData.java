@@ -9,7 +9,7 @@ import dev.neuralode.solvers.SolverOptions;
 
 /**
  * The data of the spiral benchmark (torchdiffeq's {@code ode_demo.py}, see the project's
- * REFERENCE.md): the true dynamics {@code dy/dt = (y³) A} with {@code A = [[-0.1, 2], [-2, -0.1]]}
+ * docs/REFERENCE.md): the true dynamics {@code dy/dt = (y³) A} with {@code A = [[-0.1, 2], [-2, -0.1]]}
  * (row vector times matrix, cube elementwise), {@code y(0) = [2, 0]}, observed at 1000 evenly
  * spaced times on {@code [0, 25]} by dopri5 at {@code rtol 1e-7, atol 1e-9}; and its mini-batches
  * of 20 random start indices drawn without replacement from {@code 0..989}, each a 10-point

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The spiral benchmark of torchdiffeq's {@code ode_demo.py}, exactly as the project's
- * REFERENCE.md defines it: learn {@code dy/dt = (y³) A} from 1000 points of one trajectory with
+ * docs/REFERENCE.md defines it: learn {@code dy/dt = (y³) A} from 1000 points of one trajectory with
  * {@code f(y) = Linear(50→2)(tanh(Linear(2→50)(y³)))}, mini-batches of 20 ten-point windows, an L1
  * loss, RMSprop (lr 1e-3) and dopri5 (rtol 1e-7, atol 1e-9), with gradients either by backprop
  * through the solver ({@code direct}) or by the adjoint method. The test metric is the mean
@@ -56,8 +56,14 @@ public final class SpiralDemo extends Demo {
     double atol;
 
     @Option(names = "--step-size", paramLabel = "H",
-            description = "fixed step size (required by fixed-step methods such as rk4)")
+            description = "fixed step size; fixed-step methods such as rk4 use " + Flows.DEFAULT_FIXED_STEP
+                    + " without it, an adaptive method given one takes fixed steps")
     Double stepSize;
+
+    @Option(names = "--max-steps", defaultValue = "" + Flows.DEFAULT_MAX_STEPS, paramLabel = "N",
+            description = "steps one ODE solve may take; a run whose model needs more stops, naming the iteration "
+                    + "(default: ${DEFAULT-VALUE})")
+    long maxSteps;
 
     @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR",
             description = "RMSprop learning rate (default: ${DEFAULT-VALUE})")
@@ -84,6 +90,13 @@ public final class SpiralDemo extends Demo {
         requireAtLeast("--iterations", iterations, 1);
         requireAtLeast("--test-every", testEvery, 0);
         requirePositive("--lr", lr);
+        Flows.options(method, rtol, atol, stepSize, maxSteps);
+        Flows.gradientName(gradient);
+    }
+
+    @Override
+    protected String failureHint() {
+        return "the learning rate --lr " + lr + " may be too large (the reference is 1e-3), or raise --max-steps";
     }
 
     @Override
@@ -92,12 +105,14 @@ public final class SpiralDemo extends Demo {
         Random rng = new Random(common.seed());
         Sequential f = network(rng);
         RmsProp opt = new RmsProp(f.parameters(), lr);
-        DiffSolve solver = new DiffSolve(f, method, rtol, atol, stepSize, gradient);
+        DiffSolve solver = new DiffSolve(f, method, rtol, atol, stepSize, maxSteps, gradient);
+        String methodName = Flows.method(method).name();
+        String gradientName = Flows.gradientName(gradient);
         double[] bt = data.batchTimes();
         double[] t = data.times();
         double[][] truth = data.states();
-        log.info("spiral: {} points on [0, 25], batch {}x{}, {} parameters, gradient {}, {} rtol {} atol {}",
-                data.size(), data.batchSize(), data.batchTime(), f.parameterCount(), gradient, method, rtol, atol);
+        log.info("spiral: {} points on [0, 25], batch {}x{}, {} parameters, gradient {}, {}", data.size(),
+                data.batchSize(), data.batchTime(), f.parameterCount(), gradientName, solver.describe(stepSize));
 
         double[] losses = new double[iterations];
         List<double[]> tests = new ArrayList<>();
@@ -110,41 +125,49 @@ public final class SpiralDemo extends Demo {
         double[][] learned = null;
         Progress progress = new Progress(log, "spiral", iterations);
         for (int it = 1; it <= iterations; it++) {
-            long t0 = System.nanoTime();
-            SpiralData.Batch b = data.batch(rng);
-            opt.zeroGrad();
-            OdeSolveResult pred;
-            try (Tape tape = new Tape()) { // closed: its arrays serve the next iteration
-                pred = solver.solve(tape.constant(b.y0()), bt);
-                Tensor loss = batchLoss(pred, b);
-                tape.backward(loss);
-                losses[it - 1] = loss.item();
-            }
-            opt.step();
-            long dt = System.nanoTime() - t0;
-            trainNanos += dt;
-            if (it > tailFrom) {
-                tailNanos += dt;
-            }
-            long nf = pred.stats().forwardEvaluations();
-            long nb = pred.stats().backwardEvaluations();
-            fwdNfe += nf;
-            bwdNfe += nb;
-            if (it < iterations && stopRequest().isRequested()) {
-                log.warn("spiral: stopped ({}) after {} of {} iterations", stopRequest().reason(), it, iterations);
-                iterations = it; // now the last iteration: the test metric, summary and plots follow as usual
-            }
-            // the test metric (untimed): every testEvery iterations and always after the last one
-            if ((testEvery > 0 && it % testEvery == 0) || it == iterations) {
-                learned = trajectory(solver, t);
-                double l1 = l1(learned, truth);
-                tests.add(new double[] {it, l1});
-                String extra = String.format(Locale.ROOT, "full_L1 %.4f", l1);
-                if (it % Math.max(1, Math.max(testEvery, iterations / 20)) == 0 || it == iterations) {
-                    log.info(progress.line(it, losses[it - 1], nf + nb, extra));
+            try {
+                long t0 = System.nanoTime();
+                SpiralData.Batch b = data.batch(rng);
+                opt.zeroGrad();
+                OdeSolveResult pred;
+                try (Tape tape = new Tape()) { // closed: its arrays serve the next iteration
+                    pred = solver.solve(tape.constant(b.y0()), bt);
+                    Tensor loss = batchLoss(pred, b);
+                    tape.backward(loss);
+                    losses[it - 1] = loss.item();
                 }
-            } else if (testEvery <= 0) {
-                progress.update(it, losses[it - 1], nf + nb, null);
+                opt.step();
+                long dt = System.nanoTime() - t0;
+                trainNanos += dt;
+                if (it > tailFrom) {
+                    tailNanos += dt;
+                }
+                long nf = pred.stats().forwardEvaluations();
+                long nb = pred.stats().backwardEvaluations();
+                fwdNfe += nf;
+                bwdNfe += nb;
+                if (it < iterations && stopRequest().isRequested()) {
+                    log.warn("spiral: stopped ({}) after {} of {} iterations", stopRequest().reason(), it, iterations);
+                    iterations = it; // now the last iteration: the test metric, summary and plots follow as usual
+                }
+                // the test metric (untimed): every testEvery iterations and always after the last one
+                if ((testEvery > 0 && it % testEvery == 0) || it == iterations) {
+                    learned = trajectory(solver, t);
+                    double l1 = l1(learned, truth);
+                    tests.add(new double[] {it, l1});
+                    String extra = String.format(Locale.ROOT, "full_L1 %.4f", l1);
+                    if (it % Math.max(1, Math.max(testEvery, iterations / 20)) == 0 || it == iterations) {
+                        log.info(progress.line(it, losses[it - 1], nf + nb, extra));
+                    }
+                } else if (testEvery <= 0) {
+                    progress.update(it, losses[it - 1], nf + nb, null);
+                }
+            } catch (RuntimeException e) {
+                throw DemoFailure.of("training failed at iteration " + it + " of " + iterations, failureHint(), e);
+            }
+            if (!Double.isFinite(losses[it - 1])) {
+                throw new DemoFailure("training diverged at iteration " + it + " of " + iterations + ": the batch loss is "
+                        + losses[it - 1] + "; " + failureHint(), null);
             }
         }
         losses = java.util.Arrays.copyOf(losses, iterations);
@@ -181,6 +204,7 @@ public final class SpiralDemo extends Demo {
             Plots.lineWithMarkers(tr, "full-trajectory L1", tests.stream().mapToDouble(p -> p[0]).toArray(),
                     tests.stream().mapToDouble(p -> p[1]).toArray(), Plots.PALETTE[3]);
         }
+        Plots.legendBelow(tr);
         save(tr, "spiral-training.png");
 
         Map<String, Double> figures = new LinkedHashMap<>();
@@ -194,7 +218,7 @@ public final class SpiralDemo extends Demo {
         String summary = String.format(Locale.ROOT,
                 "spiral: gradient=%s method=%s iterations=%d s_per_iter=%.5f nfe_forward_per_iter=%.1f "
                         + "nfe_backward_per_iter=%.1f final_full_L1=%.4f",
-                gradient, method, iterations, sPerIter, nfeF, nfeB, finalL1);
+                gradientName, methodName, iterations, sPerIter, nfeF, nfeB, finalL1);
         return new DemoResult("spiral", summary, figures, images());
     }
 
