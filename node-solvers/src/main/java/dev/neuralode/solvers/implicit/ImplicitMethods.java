@@ -14,6 +14,8 @@ import java.util.List;
  *   <tr><td>{@code kvaerno5}</td><td>5(4)</td><td>ESDIRK with Newton: reuses its Jacobian across steps
  *       (large systems with expensive Jacobians)</td></tr>
  *   <tr><td>{@code radau5}</td><td>5(3)</td><td>tight tolerances (rtol ≤ 1e-8), very stiff problems</td></tr>
+ *   <tr><td>{@code bdf}</td><td>1–5</td><td>large systems at moderate tolerances: few Jacobians and
+ *       factorizations, one Newton solve per step</td></tr>
  * </table>
  */
 public final class ImplicitMethods {
@@ -43,6 +45,12 @@ public final class ImplicitMethods {
     /** Hairer and Wanner's RADAU5, Radau IIA of order 5 ({@link Radau5}). */
     public static final Radau5 RADAU5 = new Radau5();
 
+    /**
+     * Variable-order (1–5) NDF/BDF in the quasi-constant step form of ode15s, with CVODE's Jacobian
+     * and factorization reuse ({@link Bdf}).
+     */
+    public static final Bdf BDF = new Bdf("bdf", Bdf.MAX_ORDER, true);
+
     private ImplicitMethods() {
     }
 
@@ -67,10 +75,10 @@ public final class ImplicitMethods {
     /**
      * Every built-in implicit method, in registry order.
      *
-     * @return {@code rosenbrock23, rodas5p, kvaerno5, radau5}
+     * @return {@code rosenbrock23, rodas5p, kvaerno5, radau5, bdf}
      */
     public static List<dev.neuralode.solvers.step.Method> all() {
-        return List.of(ROSENBROCK23, RODAS5P, KVAERNO5, RADAU5);
+        return List.of(ROSENBROCK23, RODAS5P, KVAERNO5, RADAU5, BDF);
     }
 
     private static RosenbrockTableau rodas5p() {

@@ -17,7 +17,8 @@ import java.util.Arrays;
  * §II.4): the first step from Hairer's two-evaluation heuristic (or {@code firstStep}); a step is
  * accepted when its error ratio is at most 1; the next step is {@code h · clamp(safety ·
  * controller(ratio, ...), minFactor, maxFactor)}, not growing right after a rejection (unless the controller says otherwise, {@link StepController#holdsAfterRejection()}; likewise {@link StepController#shrinksAcceptedSteps()}); a rejected
- * step shrinks by {@code max(minFactor, safety · ratio^(-1/(q+1)))}. A step that would end within 1 %
+ * step shrinks by {@code max(minFactor, safety · ratio^(-1/(q+1)))}. A stepper that chooses its own next step
+ * ({@link Stepper#proposedStep()}, the variable-order BDF) overrides both proposals. A step that would end within 1 %
  * of a breakpoint, or past it, is clipped to end <em>exactly</em> on it: the final time, the
  * {@code stepTimes} (derivative carried over, FSAL) and the {@code jumpTimes} (known discontinuities:
  * the next step starts with a fresh evaluation just past the jump). Fixed-step integration divides
@@ -219,6 +220,10 @@ public final class Integrator {
                 rejected++;
                 double fac = Math.max(minFactor, safety * Math.pow(ratio, rejectExponent));
                 h = hStep * Math.min(1.0, fac);
+                double own = stepper.proposedStep();
+                if (!Double.isNaN(own)) {
+                    h = own;
+                }
                 if (Math.abs(h) <= 4 * Math.ulp(t) || Math.abs(h) < Double.MIN_NORMAL) {
                     throw new StepSizeUnderflowException(t, h, stepper.worstComponent(tolerance));
                 }
@@ -244,6 +249,10 @@ public final class Integrator {
             lastRejected = false;
             boolean go = deliver(stepper.accept(), t, hStep, tNew, ratio, hit);
             h = hStep * fac;
+            double own = stepper.proposedStep();
+            if (!Double.isNaN(own)) {
+                h = own;
+            }
             if (!Double.isNaN(cutTime)) {
                 if (!go) {
                     return cutTime;

@@ -163,6 +163,19 @@ public interface Stepper {
     }
 
     /**
+     * The size of the next step as the stepper itself chooses it after the last attempt (rejected or,
+     * after {@link #accept()}, accepted), or NaN to leave the choice to the driver's
+     * {@link dev.neuralode.solvers.StepController}. A variable-order method (BDF) chooses its order
+     * and step together from error estimates of neighbouring orders, which a controller of fixed
+     * order cannot; the driver still bounds the size by {@code maxStep} and clips it to breakpoints.
+     *
+     * @return the signed step size, or NaN (the default)
+     */
+    default double proposedStep() {
+        return Double.NaN;
+    }
+
+    /**
      * An estimate of {@code h·ρ} for the last attempted step, {@code ρ} the spectral radius of
      * {@code ∂f/∂y} near the solution: for an explicit Runge–Kutta method
      * {@code h ‖K_s − K_{s−1}‖ / ‖Y_s − Y_{s−1}‖} from its last two stages (Hairer, Wanner,
