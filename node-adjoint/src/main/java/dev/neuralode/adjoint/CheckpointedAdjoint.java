@@ -135,12 +135,12 @@ final class CheckpointedAdjoint implements GradientMethod {
      * vector–Jacobian products with unit cotangents), so an implicit method solves an
      * {@code n × n} system and the parameters never enter it.
      */
-    static final class QuadratureSystem implements OdeSystem, Jacobian {
-        private final DifferentiableOdeSystem f;
-        private final int n;
+    static class QuadratureSystem implements OdeSystem, Jacobian {
+        final DifferentiableOdeSystem f;
+        final int n;
         private final int p;
         private final String pass;
-        private final double[] y;
+        final double[] y;
         private final double[] aDy;
         private final double[] aDth;
         private final double[] aDt = new double[1];
@@ -199,6 +199,12 @@ final class CheckpointedAdjoint implements GradientMethod {
             }
         }
 
+        /** The system for the backward solve: block-diagonal when the forward one is. */
+        static QuadratureSystem of(DifferentiableOdeSystem f, String pass) {
+            return f instanceof dev.neuralode.core.BlockDiagonalJacobian b ? new Blocks(f, b, pass)
+                    : new QuadratureSystem(f, pass);
+        }
+
         /**
          * A step handler for the backward solve that adds, over each accepted step from {@code s0}
          * to {@code s1 = s0 + h}, {@code −h Σ_q w_q (aᵀ ∂f/∂θ, aᵀ ∂f/∂t)(s0 + c_q h)} to
@@ -225,6 +231,50 @@ final class CheckpointedAdjoint implements GradientMethod {
                 Passes.checkFinite(z, offset, p, false, step.endTime(), pass + " (quadrature of the parameter adjoint)");
                 return true;
             };
+        }
+    }
+
+    /**
+     * The quadrature adjoint's backward system when the forward system's Jacobian is block-diagonal
+     * (a batch of independent samples): so is {@code −(∂f/∂y)ᵀ}, with blocks {@code −J_bᵀ}, and an
+     * implicit backward solve factors {@code B} small blocks.
+     */
+    static final class Blocks extends QuadratureSystem implements dev.neuralode.core.BlockDiagonalJacobian {
+        private final dev.neuralode.core.BlockDiagonalJacobian forward;
+        private double[] forwardBlocks;
+
+        Blocks(DifferentiableOdeSystem f, dev.neuralode.core.BlockDiagonalJacobian forward, String pass) {
+            super(f, pass);
+            this.forward = forward;
+        }
+
+        @Override
+        public int jacobianBlockSize(int n) {
+            return forward.jacobianBlockSize(n);
+        }
+
+        @Override
+        public void jacobianBlocks(double t, double[] a, double[] blocks) {
+            int d = forward.checkedBlockSize(n);
+            if (forwardBlocks == null) {
+                forwardBlocks = new double[n * d];
+            }
+            dense.evaluateExtended(t, y);
+            forward.jacobianBlocks(t, y, forwardBlocks);
+            int dd = d * d;
+            for (int b = 0; b < n / d; b++) {
+                int off = b * dd;
+                for (int i = 0; i < d; i++) {
+                    for (int k = 0; k < d; k++) {
+                        blocks[off + i * d + k] = -forwardBlocks[off + k * d + i];
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void jacobian(double t, double[] a, double[] dfdy) {
+            super.jacobian(t, a, dfdy);
         }
     }
 
@@ -289,7 +339,7 @@ final class CheckpointedAdjoint implements GradientMethod {
                     ? Passes.backwardOptions(options, adjointOptions, n, 1, n)
                     : Passes.backwardOptions(options, adjointOptions, n, 1, total);
             AdjointSystem adj = quadrature ? null : new AdjointSystem(system, pass);
-            QuadratureSystem quad = quadrature ? new QuadratureSystem(system, pass) : null;
+            QuadratureSystem quad = quadrature ? QuadratureSystem.of(system, pass) : null;
             double[] z = new double[total];
             double[] dtimes = new double[m];
             double[] ybuf = new double[n];
