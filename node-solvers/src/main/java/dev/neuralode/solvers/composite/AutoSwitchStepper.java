@@ -160,7 +160,7 @@ final class AutoSwitchStepper implements Stepper {
 
     private void test(StepInterpolator s) {
         if (!inStiff) {
-            double est = nonstiff.stiffnessEstimate();
+            double est = tolerance == null ? nonstiff.stiffnessEstimate() : nonstiff.stiffnessEstimate(tolerance);
             lastEstimate = est;
             if (est > method.nonstiffTolerance() * limit) {
                 if (++count >= method.maxStiffSteps()) {

@@ -13,6 +13,8 @@ import dev.neuralode.solvers.explicit.Tableaus;
 import dev.neuralode.solvers.implicit.ImplicitMethods;
 import dev.neuralode.solvers.step.Integrator;
 import dev.neuralode.solvers.step.StepHandler;
+import dev.neuralode.solvers.step.Stepper;
+import dev.neuralode.solvers.step.Tolerance;
 import dev.neuralode.solvers.testkit.TestProblems;
 import org.junit.jupiter.api.Test;
 
@@ -310,6 +312,51 @@ class AutoSwitchTest {
         assertThat(steps.get(last - 2)[3]).isEqualTo(1);
         assertThat(steps.subList(last, steps.size())).allSatisfy(st -> assertThat(st[3]).isEqualTo(1));
         assertThat(steps.size() - last).isGreaterThan(10);
+    }
+
+    @Test
+    void theScaledStiffnessEstimateIsHTimesLambdaAndSeesRobertsonsSmallFastComponent() {
+        // scalar y' = −λ y: the last two stages of tsit5 are both at t + h, so the ratio is exactly h·λ
+        double lam = 250;
+        Stepper st = Tableaus.TSIT5.newStepper((t, y, d) -> d[0] = -lam * y[0], 1);
+        Tolerance tol = new Tolerance(1e-6, new double[] {1e-9}, dev.neuralode.solvers.ErrorNorm.RMS);
+        st.reset(0, new double[] {1}, 0);
+        st.attempt(0.01, 0.01, false);
+        assertThat(st.stiffnessEstimate()).isCloseTo(0.01 * lam, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(st.stiffnessEstimate(tol)).isCloseTo(0.01 * lam, org.assertj.core.data.Offset.offset(1e-9));
+        // unit weights (atol 1, rtol 1e-300: w = 1 exactly) give the unscaled estimate exactly
+        Stepper lv = Tableaus.TSIT5.newStepper(LOTKA_VOLTERRA, 2);
+        lv.reset(0, new double[] {1, 1}, 0);
+        lv.attempt(0.1, 0.1, false);
+        lv.accept();
+        assertThat(lv.stiffnessEstimate(new Tolerance(1e-300, new double[] {1, 1}, dev.neuralode.solvers.ErrorNorm.RMS)))
+                .isEqualTo(lv.stiffnessEstimate());
+        // Robertson at rtol 1e-8: tsit5's steps are bounded by stability (nearly constant h) while the unscaled
+        // ratio, dominated by y1 and y3, stays far below the limit; the scaled one sees y2's fast mode
+        OdeSystem rober = (t, y, d) -> {
+            d[0] = -0.04 * y[0] + 1e4 * y[1] * y[2];
+            d[2] = 3e7 * y[1] * y[1];
+            d[1] = -d[0] - d[2];
+        };
+        Stepper rs = Tableaus.TSIT5.newStepper(rober, 3);
+        SolverOptions o = SolverOptions.builder().method("tsit5").rtol(1e-8).atol(1e-14).maxSteps(10_000).build();
+        Tolerance rt = OdeSolvers.tolerance(o, 3);
+        double[][] est = new double[3000][];
+        int[] k = {0};
+        StepHandler h = step -> {
+            est[k[0]++] = new double[] {rs.stiffnessEstimate(), rs.stiffnessEstimate(rt)};
+            return k[0] < 3000;
+        };
+        new Integrator(rs, o, rt, h).integrate(0, new double[] {1, 0, 0}, 1e5);
+        double limit = rs.stabilityLimit();
+        int plain = 0;
+        int scaled = 0;
+        for (int i = 2000; i < 3000; i++) {
+            plain += est[i][0] > 0.9 * limit ? 1 : 0;
+            scaled += est[i][1] > 0.9 * limit ? 1 : 0;
+        }
+        assertThat(plain).isZero();
+        assertThat(scaled).isGreaterThan(500);
     }
 
     @Test
