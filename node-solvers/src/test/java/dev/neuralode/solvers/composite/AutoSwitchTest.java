@@ -15,6 +15,7 @@ import dev.neuralode.solvers.step.Integrator;
 import dev.neuralode.solvers.step.StepHandler;
 import dev.neuralode.solvers.step.Stepper;
 import dev.neuralode.solvers.step.Tolerance;
+import dev.neuralode.solvers.testkit.MethodContract;
 import dev.neuralode.solvers.testkit.TestProblems;
 import org.junit.jupiter.api.Test;
 
@@ -357,6 +358,15 @@ class AutoSwitchTest {
         }
         assertThat(plain).isZero();
         assertThat(scaled).isGreaterThan(500);
+    }
+
+    @Test
+    void passesThePublishedMethodContractIncludingTheStiffProblems() {
+        // the same checks the registry-wide tests run (orders, dense output, analytic and stiff problems)
+        MethodContract.checkAll(AutoSwitch.AUTO);
+        MethodContract.checkRegistered(AutoSwitch.AUTO);
+        // and a user-made pair, unregistered
+        MethodContract.checkAll(AutoSwitch.of("dopri5_radau5", Tableaus.DOPRI5, ImplicitMethods.RADAU5));
     }
 
     @Test
