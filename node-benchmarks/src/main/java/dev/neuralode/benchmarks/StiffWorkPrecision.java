@@ -21,7 +21,9 @@ import java.util.Locale;
  * java -cp node-benchmarks/target/benchmarks.jar dev.neuralode.benchmarks.StiffWorkPrecision
  * </pre>
  * ({@code atol = rtol · 1e-6} for ROBER, whose y2 is about 1e-8 of the others, {@code rtol · 1e-2}
- * otherwise.)
+ * otherwise.) For a switching method ({@code auto}) the steps column also gives the accepted steps
+ * its stiff method took and the number of switches
+ * ({@link SolverStats#stiffSteps()}, {@link SolverStats#methodSwitches()}).
  */
 public final class StiffWorkPrecision {
 
@@ -33,10 +35,11 @@ public final class StiffWorkPrecision {
     /**
      * Prints the table.
      *
-     * @param args optional method names (default rosenbrock23 rodas5p kvaerno5 radau5)
+     * @param args optional method names (default rosenbrock23 rodas5p kvaerno5 radau5 bdf auto)
      */
     public static void main(String[] args) {
-        String[] methods = args.length == 0 ? new String[] {"rosenbrock23", "rodas5p", "kvaerno5", "radau5"} : args;
+        String[] methods = args.length == 0
+                ? new String[] {"rosenbrock23", "rodas5p", "kvaerno5", "radau5", "bdf", "auto"} : args;
         System.out.println("| problem | method | rtol | digits | f evals | steps (rejected) | Jacobians | LUs | Newton its | CPU ms |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -60,10 +63,13 @@ public final class StiffWorkPrecision {
                     }
                     Arrays.sort(cpu);
                     SolverStats st = s.stats();
-                    System.out.printf(Locale.ROOT, "| %s | %s | %.0e | %.1f | %d | %d (%d) | %d | %d | %d | %.2f |%n",
+                    String switching = st.stiffSteps() == 0 && st.methodSwitches() == 0 ? ""
+                            : String.format(Locale.ROOT, "; %d stiff, %d switch%s", st.stiffSteps(),
+                                    st.methodSwitches(), st.methodSwitches() == 1 ? "" : "es");
+                    System.out.printf(Locale.ROOT, "| %s | %s | %.0e | %.1f | %d | %d (%d)%s | %d | %d | %d | %.2f |%n",
                             p.name(), m, rtol, p.digits(s.state(1)), st.functionEvaluations(), st.acceptedSteps(),
-                            st.rejectedSteps(), st.jacobianEvaluations(), st.factorizations(), st.newtonIterations(),
-                            cpu[cpu.length / 2]);
+                            st.rejectedSteps(), switching, st.jacobianEvaluations(), st.factorizations(),
+                            st.newtonIterations(), cpu[cpu.length / 2]);
                 }
             }
         }

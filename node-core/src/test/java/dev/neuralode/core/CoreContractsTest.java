@@ -160,6 +160,22 @@ class CoreContractsTest {
     }
 
     @Test
+    void statsCarryTheSwitchingCountersAndAddThem() {
+        SolverStats implicit = new SolverStats(20, 4, 2, 3, 5, 7, 1);
+        assertThat(implicit.stiffSteps()).isZero();
+        assertThat(implicit.methodSwitches()).isZero();
+        assertThat(new SolverStats(10, 2, 1).stiffSteps()).isZero();
+        SolverStats auto = new SolverStats(50, 12, 3, 4, 6, 0, 0, 5, 2);
+        SolverStats sum = auto.plus(implicit);
+        assertThat(sum).isEqualTo(new SolverStats(70, 16, 5, 7, 11, 7, 1, 5, 2));
+        assertThat(sum.plus(auto).methodSwitches()).isEqualTo(4);
+        assertThat(sum.plus(auto).stiffSteps()).isEqualTo(10);
+        assertThatThrownBy(() -> new SolverStats(1, 1, 0, 0, 0, 0, 0, -1, 0)).hasMessageContaining("stiffSteps=-1");
+        assertThatThrownBy(() -> new SolverStats(1, 1, 0, 0, 0, 0, 0, 0, -2))
+                .hasMessageContaining("methodSwitches=-2");
+    }
+
+    @Test
     void bandPatternListsTheBand() {
         int[][] p = JacobianPattern.band(4, 1, 2);
         assertThat(p[0]).containsExactly(0, 1, 2);

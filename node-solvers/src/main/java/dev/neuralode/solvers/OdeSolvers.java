@@ -6,6 +6,7 @@ import dev.neuralode.core.EventOccurrence;
 import dev.neuralode.solvers.events.EventLocator;
 import dev.neuralode.solvers.explicit.ButcherTableau;
 import dev.neuralode.solvers.explicit.Tableaus;
+import dev.neuralode.solvers.composite.AutoSwitch;
 import dev.neuralode.solvers.implicit.ImplicitMethods;
 import dev.neuralode.solvers.step.Integrator;
 import dev.neuralode.solvers.step.Method;
@@ -53,6 +54,7 @@ public final class OdeSolvers {
         for (Method m : ImplicitMethods.all()) {
             REGISTRY.put(m.name(), m);
         }
+        REGISTRY.put(AutoSwitch.AUTO.name(), AutoSwitch.AUTO);
     }
 
     private OdeSolvers() {

@@ -330,6 +330,34 @@ final class RungeKuttaStepper implements Stepper {
     }
 
     /**
+     * The estimate of {@link #stiffnessEstimate()} with every component divided by its error weight
+     * {@code atol_i + rtol · max(|y_i|, |y1_i|)} (Hairer and Wanner's test in the error control's
+     * scaling); valid after an attempt and after its acceptance, until the next attempt.
+     */
+    @Override
+    public double stiffnessEstimate(Tolerance tol) {
+        if (s < 2) {
+            return Double.NaN;
+        }
+        double rtol = tol.rtol();
+        double num = 0;
+        double den = 0;
+        for (int m = 0; m < n; m++) {
+            double w = tol.atol(m) + rtol * Math.max(Math.abs(y[m]), Math.abs(y1[m]));
+            double inv = w > 0 ? 1.0 / w : 1.0;
+            double dk = (k[s - 1][m] - k[s - 2][m]) * inv;
+            double dy = 0;
+            for (int j = 0; j < s - 1; j++) {
+                dy += (tab.a(s - 1, j) - tab.a(s - 2, j)) * k[j][m];
+            }
+            dy *= inv;
+            num += dk * dk;
+            den += dy * dy;
+        }
+        return den > 0 ? Math.sqrt(num / den) : Double.NaN;
+    }
+
+    /**
      * The real stability limit of the tableau: the largest {@code x} with {@code |R(−ξ)| ≤ 1} for all
      * {@code 0 < ξ ≤ x}, {@code R(z) = 1 + z bᵀ(I − zA)⁻¹1} the stability function, scanned in steps of
      * 0.01 up to 100 (2 for Euler, about 2.8 for rk4, 3.3 for dopri5).

@@ -189,6 +189,22 @@ public interface Stepper {
     }
 
     /**
+     * {@link #stiffnessEstimate()} in the coordinates scaled by the solve's error weights
+     * {@code w_i = atol_i + rtol · max(|y_i|, |y1_i|)}: {@code h ‖D⁻¹(K_s − K_{s−1})‖ /
+     * ‖D⁻¹(Y_s − Y_{s−1})‖}, {@code D = diag(w)}. The scaling is a similarity transform of
+     * {@code ∂f/∂y} (the same eigenvalues), but it weighs each component as the error control does, so
+     * a fast mode in a component that is small in absolute terms (Robertson's {@code y2 ≈ 1e-5}) is
+     * seen; the unscaled ratio is dominated by the large components. Used by switching methods
+     * ({@link dev.neuralode.solvers.composite.AutoSwitch}) after an accepted step.
+     *
+     * @param tolerance the solve's error control
+     * @return the estimate, or NaN if the stepper has none (the default: {@link #stiffnessEstimate()})
+     */
+    default double stiffnessEstimate(Tolerance tolerance) {
+        return stiffnessEstimate();
+    }
+
+    /**
      * The step size times spectral radius at which the method's steps become limited by stability
      * rather than accuracy (about 3.3 for dopri5, 6.1 for DOP853); {@link #stiffnessEstimate()} near it
      * while steps are exhausted says the problem looks stiff.

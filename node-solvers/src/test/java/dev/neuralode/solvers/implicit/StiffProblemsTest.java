@@ -69,6 +69,34 @@ class StiffProblemsTest {
     }
 
     @Test
+    void autoSwitchesToRodas5pOnRobertsonWhereTsit5RunsOutOfSteps() {
+        OdeSolution s = solve(StiffProblems.ROBER, new double[] {1, 0, 0}, 1e5, "auto", 1e-6, 1e-12);
+        assertThat(StiffProblems.digits(s.state(1), ROBER_1E5)).as("%s", s.stats()).isGreaterThan(6.0);
+        assertThat(s.stats().methodSwitches()).isEqualTo(1);
+        // after the switch every step is rodas5p's, with one Jacobian per point
+        assertThat(s.stats().stiffSteps()).isPositive().isLessThan(s.stats().acceptedSteps());
+        assertThat(s.stats().jacobianEvaluations()).isEqualTo(s.stats().stiffSteps());
+        assertThat(s.stats().functionEvaluations()).isLessThan(3000);
+        // tsit5 alone exhausts 200,000 steps (1.2 million evaluations) before t = 300
+        assertThatThrownBy(() -> solve(StiffProblems.ROBER, new double[] {1, 0, 0}, 1e5, "tsit5", 1e-6, 1e-12))
+                .isInstanceOfSatisfying(MaxStepsExceededException.class, e -> assertThat(e.looksStiff()).isTrue());
+    }
+
+    @Test
+    void autoOnVanDerPolSwitchesThereAndBackWithFewerEvaluationsThanEitherMethod() {
+        OdeSolution a = solve(StiffProblems.vanDerPol(1e-6), new double[] {2, -2.0 / 3}, 2, "auto", 1e-7, 1e-7);
+        OdeSolution r = solve(StiffProblems.vanDerPol(1e-6), new double[] {2, -2.0 / 3}, 2, "rodas5p", 1e-7, 1e-7);
+        assertThat(StiffProblems.digits(a.state(1), VDP_END)).as("%s", a.stats()).isGreaterThan(6.0);
+        assertThat(a.stats().methodSwitches()).isGreaterThanOrEqualTo(3);
+        assertThat(a.stats().functionEvaluations()).as("auto %s, rodas5p %s", a.stats(), r.stats())
+                .isLessThan(r.stats().functionEvaluations());
+        // tsit5 needs about a million steps here (μ = 1e3: h·|λ| ≤ 3.5 on the slow branches, |λ| ≈ 1e6)
+        assertThatThrownBy(() -> solve(StiffProblems.vanDerPol(1e-6), new double[] {2, -2.0 / 3}, 2, "tsit5", 1e-7,
+                1e-7)).isInstanceOf(MaxStepsExceededException.class);
+        assertThat(a.stats().acceptedSteps()).isLessThan(2000);
+    }
+
+    @Test
     void robertsonToOneE11() {
         OdeSolution s = solve(StiffProblems.ROBER, new double[] {1, 0, 0}, 1e11, "rodas5p", 1e-8, 1e-20);
         assertThat(StiffProblems.digits(s.state(1), ROBER_1E11)).as("digits, %s", s.stats()).isGreaterThan(6.0);
@@ -92,7 +120,7 @@ class StiffProblemsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5", "radau5", "bdf"})
+    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5", "radau5", "bdf", "auto"})
     void hires(String method) {
         OdeSolution s = solve(StiffProblems.HIRES, StiffProblems.HIRES_Y0, 321.8122, method, 1e-7, 1e-9);
         // bdf: 4.7 digits (CVODE's BDF: 4.5 at rtol 1e-6, docs/REFERENCE.md)
@@ -101,7 +129,7 @@ class StiffProblemsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5", "radau5", "bdf"})
+    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5", "radau5", "bdf", "auto"})
     void vanDerPolMu1e3(String method) {
         OdeSolution s = solve(StiffProblems.vanDerPol(1e-6), new double[] {2, -2.0 / 3}, 2, method, 1e-7, 1e-7);
         assertThat(StiffProblems.digits(s.state(1), VDP_END)).as("%s %s", method, s.stats())
@@ -118,7 +146,7 @@ class StiffProblemsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5", "radau5", "bdf"})
+    @ValueSource(strings = {"rosenbrock23", "rodas5p", "kvaerno5", "radau5", "bdf", "auto"})
     void oregonator(String method) {
         OdeSolution s = solve(StiffProblems.OREGO, new double[] {1, 2, 3}, 360, method, 1e-7, 1e-9);
         assertThat(StiffProblems.digits(s.state(1), OREGO_END)).as("%s %s", method, s.stats())
