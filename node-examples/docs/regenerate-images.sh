@@ -25,5 +25,7 @@ adjoint||adjoint-memory.png
 anode||anode-flows.png
 latent|--iterations 1000|latent-extrapolation.png
 cnf||cnf-density.png
+bouncing||bouncing-trajectories.png
+stiff||stiff-trajectories.png
 LIST
 echo "summaries: $work/summaries.txt; logs: $work/<demo>.log" >&2

@@ -62,6 +62,7 @@ run anode anode
 run latent latent
 run cnf cnf
 run bouncing bouncing
+run stiff stiff
 run spiral-2000 spiral --iterations 2000
 run latent-1000 latent --iterations 1000
 
@@ -78,6 +79,7 @@ done
     extra=""
     [ "$demo" = spiral ] && extra=" (200 iterations)"
     [ "$demo" = bouncing ] && extra=" (600 iterations)"
+    [ "$demo" = stiff ] && extra=" (300 iterations)"
     echo "| [\`$demo\`](#$demo) | $what | $(cat "$work/$demo.s") s$extra |"
   done <<'TABLE'
 euler|Euler's method vs the exact solution; the order of euler, rk4, dopri5
@@ -88,6 +90,7 @@ anode|plain vs augmented neural ODE on concentric circles
 latent|a latent ODE on irregularly sampled noisy spirals
 cnf|a continuous normalizing flow on two moons / circles
 bouncing|learn gravity, restitution and initial height of a ball from its bounce times (differentiable events)
+stiff|stiff methods vs dopri5; a stiff neural ODE learns Robertson's kinetics (implicit solver, stiff gradients)
 TABLE
   echo
   echo "The times are the wall time of \`java -jar node-examples/target/node-examples.jar <demo>\` (JVM start"

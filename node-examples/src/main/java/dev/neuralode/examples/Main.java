@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "node-examples", mixinStandardHelpOptions = true, version = "node-examples 0.1.0-SNAPSHOT",
         description = "Neural-ODE demos: each trains or solves something small, logs its progress, "
                 + "writes PNG plots to the output folder and prints a one-line summary.",
-        subcommands = {CommandLine.HelpCommand.class, EulerDemo.class, SpiralDemo.class, ResNetDemo.class, AdjointDemo.class, AnodeDemo.class, LatentDemo.class, CnfDemo.class, BouncingDemo.class},
+        subcommands = {CommandLine.HelpCommand.class, EulerDemo.class, SpiralDemo.class, ResNetDemo.class, AdjointDemo.class, AnodeDemo.class, LatentDemo.class, CnfDemo.class, BouncingDemo.class, StiffDemo.class},
         footer = {"", "Example: node-examples spiral --gradient adjoint --iterations 2000"})
 public final class Main implements Runnable {
 

@@ -202,7 +202,7 @@ class MarkdownSnippetsTest {
             regions.put(m.group(1), m.group(2).strip());
         }
         assertThat(regions).containsKeys("times", "euler", "spiral", "resnet", "adjoint", "anode", "latent-1000", "cnf");
-        assertThat(regions.get("times").lines().filter(l -> l.startsWith("| [`"))).hasSize(8);
+        assertThat(regions.get("times").lines().filter(l -> l.startsWith("| [`"))).hasSize(9);
         for (var e : regions.entrySet()) {
             if (!e.getKey().equals("times")) {
                 assertThat(e.getValue()).as(e.getKey()).startsWith(e.getKey().replaceAll("-.*", "") + ": ")
