@@ -102,6 +102,10 @@ public final class StiffDemo extends Demo {
             description = "run the work-precision comparison (default: ${DEFAULT-VALUE}; --no-work-precision skips it)")
     boolean workPrecision;
 
+    @Option(names = "--gradient-table", defaultValue = "false",
+            description = "before training, time one gradient of the loss with each gradient method (same run)")
+    boolean gradientTable;
+
     @Override
     protected void validate() {
         requireAtLeast("--iterations", iterations, 1);
@@ -254,6 +258,10 @@ public final class StiffDemo extends Demo {
                 .maxSteps(200_000).build();
         GradientMethod gm = gradientMethod();
 
+        if (gradientTable) {
+            gradientTable(times, observed, k0, options, figures);
+        }
+
         double[] losses = new double[iterations];
         double[][] rateTrack = new double[3][iterations];
         Progress progress = new Progress(log, "stiff", iterations);
@@ -266,14 +274,7 @@ public final class StiffDemo extends Demo {
             }
             adam.zeroGrad();
             try (Tape tape = new Tape()) {
-                OdeSolveResult r = OdeSolve.solve(model, tape.constant(1, 3, 1, 0, 0), times, options, gm);
-                Tensor total = null;
-                Tensor inv = tape.constant(1, 3, 1 / SCALE[0], 1 / SCALE[1], 1 / SCALE[2]);
-                for (int i = 1; i <= observations; i++) {
-                    Tensor d = r.at(i).sub(tape.constant(1, 3, observed[i])).mul(inv).square().sum();
-                    total = total == null ? d : total.add(d);
-                }
-                Tensor mse = total.scale(1.0 / (3 * observations));
+                Tensor mse = loss(tape, model, times, observed, options, gm).loss();
                 loss = mse.item();
                 tape.backward(mse);
                 progress.update(it + 1, loss, Double.NaN, String.format(Locale.ROOT, "k1 %.4g k2 %.4g k3 %.4g",
@@ -306,6 +307,90 @@ public final class StiffDemo extends Demo {
         String summary = String.format(Locale.ROOT, "stiff: method=%s gradient=%s iterations=%d s_per_iter=%.4f"
                 + " final_loss=%.3e", method, gm.name(), done, sPerIter, finalLoss);
         return new DemoResult("stiff", summary, figures, images());
+    }
+
+    /** The loss on a tape and the solve's statistics. */
+    record Loss(Tensor loss, OdeSolveResult solve) {
+    }
+
+    /** The scaled mean squared error over the observations, {@code Σ_i ‖(y(t_i) − obs_i) / scale‖² / (3m)}. */
+    static Loss loss(Tape tape, Kinetics model, double[] times, double[][] observed, SolverOptions options,
+                     GradientMethod gm) {
+        OdeSolveResult r = OdeSolve.solve(model, tape.constant(1, 3, 1, 0, 0), times, options, gm);
+        Tensor total = null;
+        Tensor inv = tape.constant(1, 3, 1 / SCALE[0], 1 / SCALE[1], 1 / SCALE[2]);
+        int m = times.length - 1;
+        for (int i = 1; i <= m; i++) {
+            Tensor d = r.at(i).sub(tape.constant(1, 3, observed[i])).mul(inv).square().sum();
+            total = total == null ? d : total.add(d);
+        }
+        return new Loss(total.scale(1.0 / (3 * m)), r);
+    }
+
+    /**
+     * One gradient of the loss at the initial parameters with each gradient method that accepts
+     * implicit solvers: thread CPU ms (median of 5 after 2 warm-ups), megabytes allocated by the
+     * thread, the doubles the method stores, and the gradient's relative difference (2-norm) from
+     * the quadrature adjoint with radau5 at rtol 1e-11.
+     */
+    private void gradientTable(double[] times, double[][] observed, double[] k0, SolverOptions options,
+                               Map<String, Double> figures) {
+        SolverOptions tight = SolverOptions.builder().method("radau5").rtol(1e-11).atol(1e-16).maxSteps(1_000_000)
+                .build();
+        double[] ref = gradient(times, observed, k0, tight, GradientMethod.quadratureAdjoint(), null);
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean sun = mx instanceof com.sun.management.ThreadMXBean b ? b : null;
+        StringBuilder table = new StringBuilder("\n| gradient method | ms per gradient | MB allocated | stored doubles"
+                + " | forward evals | backward evals | difference from the reference |\n|---|---|---|---|---|---|---|\n");
+        for (GradientMethod m : List.of(GradientMethod.quadratureAdjoint(), GradientMethod.forwardSensitivity(),
+                GradientMethod.checkpointed())) {
+            dev.neuralode.adjoint.GradientStats[] st = new dev.neuralode.adjoint.GradientStats[1];
+            double[] g = null;
+            for (int i = 0; i < 2; i++) {
+                g = gradient(times, observed, k0, options, m, st);
+            }
+            double[] ms = new double[5];
+            double mb = 0;
+            for (int i = 0; i < ms.length; i++) {
+                long a0 = sun == null ? 0 : sun.getCurrentThreadAllocatedBytes();
+                long c0 = mx.getCurrentThreadCpuTime();
+                g = gradient(times, observed, k0, options, m, st);
+                ms[i] = (mx.getCurrentThreadCpuTime() - c0) / 1e6;
+                mb = sun == null ? Double.NaN : (sun.getCurrentThreadAllocatedBytes() - a0) / 1e6;
+            }
+            Arrays.sort(ms);
+            double err = 0;
+            double norm = 0;
+            for (int k = 0; k < g.length; k++) {
+                err += (g[k] - ref[k]) * (g[k] - ref[k]);
+                norm += ref[k] * ref[k];
+            }
+            table.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %d | %d | %d | %.1e |%n", m.name(), ms[2], mb,
+                    st[0].peakStoredDoubles(), st[0].forwardEvaluations(), st[0].backwardEvaluations(),
+                    Math.sqrt(err / norm)));
+            figures.put("gradient_ms_" + m.name(), ms[2]);
+        }
+        log.info("one gradient of the loss at the initial parameters ({}, rtol {}):{}", method, rtol, table);
+    }
+
+    /** The flat gradient of the loss at fresh initial parameters. */
+    private double[] gradient(double[] times, double[][] observed, double[] k0, SolverOptions options,
+                              GradientMethod m, dev.neuralode.adjoint.GradientStats[] stats) {
+        Kinetics model = new Kinetics(hidden, k0, Math.log(1e2), common.seed);
+        try (Tape tape = new Tape()) {
+            Loss l = loss(tape, model, times, observed, options, m);
+            tape.backward(l.loss());
+            if (stats != null) {
+                stats[0] = l.solve().stats();     // after the backward pass: its work is counted
+            }
+        }
+        List<Double> g = new ArrayList<>();
+        for (Parameter p : model.parameters()) {
+            for (double v : p.grad().data) {
+                g.add(v);
+            }
+        }
+        return g.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The network's third rate coefficient {@code exp(NN(log ŷ))} at a composition. */

@@ -41,6 +41,15 @@ class StiffDemoTest {
     }
 
     @Test
+    void theGradientTableTimesEveryStiffGradientMethod() throws Exception {
+        DemoResult r = DemoAssertions.run(new StiffDemo(), out, "--iterations", "1", "--no-work-precision",
+                "--gradient-table", "--observations", "4");
+        for (String m : new String[] {"quadratureAdjoint", "forwardSensitivity", "checkpointed"}) {
+            assertThat(r.figure("gradient_ms_" + m)).as(m).isPositive().isFinite();
+        }
+    }
+
+    @Test
     void badOptionsAreRefused() {
         assertThat(Main.execute("stiff", "--method", "dopri5", "--output", out.toString())).isEqualTo(2);
         assertThat(Main.execute("stiff", "--gradient", "direct", "--output", out.toString())).isEqualTo(2);
