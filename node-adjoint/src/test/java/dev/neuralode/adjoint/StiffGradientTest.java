@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Gradients through stiff solves with the implicit methods (issue 15): Robertson's rate constants
+ * Gradients through stiff solves with the implicit methods (issue 15): the weights of a stiff 2-8-2 network and Robertson's rate constants
  * against central differences of tight solves, and a linear stiff system against the exact
  * gradient from its matrix exponential, for every gradient method that accepts implicit solvers.
  */
@@ -187,6 +187,92 @@ class StiffGradientTest {
             assertThat(y0.grad().value().get(j)).as("dL/dy0[%d]", j)
                     .isCloseTo(dy0[j], org.assertj.core.data.Offset.offset(tol * 3));
         }
+    }
+
+    /** y' = −diag(1, 1e3) y + W2 tanh(W1 y + b1) (rows), a 2-8-2 network made stiff by its linear part. */
+    static final class StiffNet implements Dynamics {
+        final Parameter w1;
+        final Parameter b1;
+        final Parameter w2;
+
+        StiffNet(long seed) {
+            java.util.Random r = new java.util.Random(seed);
+            w1 = new Parameter("w1", gaussian(r, 2, 8, 0.8));
+            b1 = new Parameter("b1", gaussian(r, 1, 8, 0.2));
+            w2 = new Parameter("w2", gaussian(r, 8, 2, 0.5));
+        }
+
+        private static DMatrixRMaj gaussian(java.util.Random r, int rows, int cols, double s) {
+            DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+            for (int i = 0; i < m.data.length; i++) {
+                m.data[i] = s * r.nextGaussian();
+            }
+            return m;
+        }
+
+        @Override
+        public Tensor apply(Tensor t, Tensor h) {
+            Tape tape = h.tape();
+            return h.mul(tape.constant(1, 2, -1, -1e3))
+                    .add(h.matmul(tape.param(w1)).add(tape.param(b1)).tanh().matmul(tape.param(w2)));
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+            return List.of(w1, b1, w2);
+        }
+    }
+
+    private static final double[] NET_TIMES = {0, 0.01, 0.5, 2};
+
+    /** L = Σ_i Σ_c y_c(t_i)², for a batch of two samples. */
+    private static double netLoss(StiffNet f, String solver, double rtol, GradientMethod m, boolean backward) {
+        Tape tape = new Tape();
+        Tensor y0 = tape.constant(2, 2, 1, -0.5, -0.3, 0.8);
+        SolverOptions o = SolverOptions.builder().method(solver).rtol(rtol).atol(rtol * 1e-2).maxSteps(200_000).build();
+        OdeSolveResult r = OdeSolve.solve(f, y0, NET_TIMES, o, m);
+        Tensor loss = r.at(1).square().sum();
+        for (int i = 2; i < NET_TIMES.length; i++) {
+            loss = loss.add(r.at(i).square().sum());
+        }
+        if (backward) {
+            tape.backward(loss);
+        }
+        return loss.item();
+    }
+
+    @ParameterizedTest(name = "{0} with {1}")
+    @MethodSource("cases")
+    void theWeightsOfAStiffNetworkMatchCentralDifferencesAlongARandomDirection(GradientMethod method, String solver) {
+        StiffNet f = new StiffNet(3);
+        netLoss(f, solver, 1e-9, method, true);
+        java.util.Random r = new java.util.Random(17);
+        List<double[]> dirs = new ArrayList<>();
+        double directional = 0;
+        for (Parameter p : f.parameters()) {
+            double[] d = new double[p.value().data.length];
+            for (int k = 0; k < d.length; k++) {
+                d[k] = r.nextGaussian();
+                directional += d[k] * p.grad().data[k];
+            }
+            dirs.add(d);
+        }
+        double eps = 1e-5;
+        double[] lossAt = new double[2];
+        for (int s = 0; s < 2; s++) {
+            StiffNet g = new StiffNet(3);
+            for (int q = 0; q < 3; q++) {
+                double[] v = g.parameters().get(q).value().data;
+                for (int k = 0; k < v.length; k++) {
+                    v[k] += (s == 0 ? eps : -eps) * dirs.get(q)[k];
+                }
+            }
+            lossAt[s] = netLoss(g, "radau5", 1e-12, GradientMethod.checkpointed(), false);
+        }
+        double fd = (lossAt[0] - lossAt[1]) / (2 * eps);
+        assertThat(Math.abs(directional - fd) / Math.abs(fd))
+                .as("%s/%s: directional derivative %s, central differences %s", method.name(), solver, directional, fd)
+                .isLessThan(solver.equals("rosenbrock23") ? 1e-3 : 1e-5);
     }
 
     @org.junit.jupiter.api.Test
