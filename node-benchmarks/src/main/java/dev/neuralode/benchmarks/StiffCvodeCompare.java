@@ -4,8 +4,6 @@ import dev.neuralode.core.OdeSolution;
 import dev.neuralode.core.SolverStats;
 import dev.neuralode.solvers.OdeSolvers;
 import dev.neuralode.solvers.SolverOptions;
-import dev.neuralode.solvers.implicit.ImplicitMethods;
-import dev.neuralode.solvers.step.Method;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -74,7 +72,7 @@ public final class StiffCvodeCompare {
      * Runs the comparison and prints the two tables.
      *
      * @param args {@code [--cvode FILE] [--scipy FILE] [method ...]}; the methods default to every
-     *             registered implicit method
+     *             registered implicit method (auto included)
      * @throws IOException if a given file cannot be read
      */
     public static void main(String[] args) throws IOException {
@@ -89,8 +87,10 @@ public final class StiffCvodeCompare {
             }
         }
         if (methods.isEmpty()) {
-            for (Method m : ImplicitMethods.all()) {
-                methods.add(m.name());
+            for (String name : OdeSolvers.methods()) {
+                if (OdeSolvers.method(name).isImplicit()) {
+                    methods.add(name);
+                }
             }
         }
         Map<String, Row> cvode = cvodeFile == null ? Map.of() : readPeer(cvodeFile, "CVODE");
