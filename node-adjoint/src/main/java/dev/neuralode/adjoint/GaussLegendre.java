@@ -30,40 +30,35 @@ record GaussLegendre(double[] nodes, double[] weights) {
         double[] c = new double[q];
         double[] w = new double[q];
         for (int i = 0; i < q; i++) {
-            // root i of P_q on [-1, 1], descending from near 1
+            // root i of P_q on [-1, 1], descending from near 1, by Newton's method
             double x = Math.cos(Math.PI * (i + 0.75) / (q + 0.5));
-            double dp = 0;
             for (int it = 0; it < 100; it++) {
-                double p0 = 1;
-                double p1 = x;
-                for (int k = 2; k <= q; k++) {
-                    double p2 = ((2.0 * k - 1) * x * p1 - (k - 1.0) * p0) / k;
-                    p0 = p1;
-                    p1 = p2;
-                }
-                double pq = q == 1 ? x : p1;
-                double pqm1 = q == 1 ? 1 : p0;
-                dp = q * (x * pq - pqm1) / (x * x - 1);
-                double dx = pq / dp;
+                double[] pd = legendre(q, x);
+                double dx = pd[0] / pd[1];
                 x -= dx;
                 if (Math.abs(dx) < 1e-16) {
                     break;
                 }
             }
-            // recompute the derivative at the converged root for the weight
-            double p0 = 1;
-            double p1 = x;
-            for (int k = 2; k <= q; k++) {
-                double p2 = ((2.0 * k - 1) * x * p1 - (k - 1.0) * p0) / k;
-                p0 = p1;
-                p1 = p2;
-            }
-            double pq = q == 1 ? x : p1;
-            double pqm1 = q == 1 ? 1 : p0;
-            dp = q * (x * pq - pqm1) / (x * x - 1);
+            double dp = legendre(q, x)[1];
             c[q - 1 - i] = (x + 1) / 2;
             w[q - 1 - i] = 1.0 / ((1 - x * x) * dp * dp);
         }
         return new GaussLegendre(c, w);
+    }
+
+    /**
+     * {@code P_q(x)} by the three-term recurrence {@code k P_k = (2k − 1) x P_{k−1} − (k − 1) P_{k−2}}
+     * and {@code P_q'(x) = q (x P_q − P_{q−1}) / (x² − 1)} ({@code |x| < 1}).
+     */
+    private static double[] legendre(int q, double x) {
+        double p0 = 1;
+        double p1 = x;
+        for (int k = 2; k <= q; k++) {
+            double p2 = ((2.0 * k - 1) * x * p1 - (k - 1.0) * p0) / k;
+            p0 = p1;
+            p1 = p2;
+        }
+        return new double[] {p1, q * (x * p1 - p0) / (x * x - 1)};
     }
 }
